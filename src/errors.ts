@@ -50,6 +50,7 @@ export const ERROR_STATUS = {
 
   // Verification
   VERIFY_UNREADABLE: 422,
+  CMS_MALFORMED: 422,
 
   // Registry, documents
   DOCUMENT_NOT_FOUND: 404,
