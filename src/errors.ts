@@ -34,6 +34,10 @@ export const ERROR_STATUS = {
   PDF_ANCHOR_NOT_FOUND: 422,
   PDF_PAGE_OUT_OF_RANGE: 422,
 
+  // Stamp (visible appearances)
+  STAMP_IMAGE_INVALID: 422,
+  STAMP_SPEC_INVALID: 400,
+
   // Keys and certificates
   KEY_NOT_FOUND: 404,
   KEY_BAD_PASSWORD: 400,
