@@ -1,0 +1,103 @@
+/**
+ * Receipt symbols and gapless numbering (Circular 32/2025 Appendix II.B; Decree 123 Art. 32.2.c).
+ * Template symbol EBL01/EBL02, receipt symbol = 2-digit year + "T" (an e-document the organisation
+ * registered with the tax authority), number 1..9 999 999 restarting each 1 January per
+ * (collector MST, template, symbol). The number is taken with a row lock in the caller's
+ * transaction, the same one that inserts the receipt: a failed issue rolls the number back.
+ */
+import { sql, type Transaction } from 'kysely';
+import { AppError } from '../errors';
+import type { Tables } from '../registry/tables';
+import type { TemplateSymbol } from './receipt-tables';
+
+/** Receipt numbers have at most 7 digits (Decree 123 Art. 32.2.c). */
+export const MAX_RECEIPT_NUMBER = 9_999_999;
+
+/** The uniqueness key of a numbering series. */
+export interface SeriesKey {
+  collectorTaxCode: string;
+  templateSymbol: TemplateSymbol;
+  symbol: string;
+}
+
+/** Vietnam has no daylight saving: local time is always UTC+07:00 (QĐ 1271 dates are GMT+7). */
+const VIETNAM_OFFSET_MS = 7 * 3600 * 1000;
+
+/** The year in Vietnam at `at` (a receipt issued at 23:30 UTC on 31 Dec belongs to the next year). */
+export function vietnamYear(at: Date): number {
+  return new Date(at.getTime() + VIETNAM_OFFSET_MS).getUTCFullYear();
+}
+
+/**
+ * The receipt symbol for an issue time: last two digits of the year of issue + "T"
+ * (Circular 32/2025 Appendix II.B: `25T`). "T" marks an e-document registered by the
+ * organisation; printed receipts use "T"/"P" after a dash and two series letters instead.
+ */
+export function receiptSymbolFor(at: Date): string {
+  return `${String(vietnamYear(at) % 100).padStart(2, '0')}T`;
+}
+
+/** EBL01 when the receipt has no face value, EBL02 when it has one (Circular 32/2025 II.B). */
+export function templateSymbolFor(hasFaceValue: boolean): TemplateSymbol {
+  return hasFaceValue ? 'EBL02' : 'EBL01';
+}
+
+/** The number as printed: 7 digits with leading zeros (printed receipts start at 0000001). */
+export function formatReceiptNumber(n: number): string {
+  return String(n).padStart(7, '0');
+}
+
+/** Refuses keys that do not follow the formats above. */
+export function assertSeriesKey(key: SeriesKey): void {
+  if (!/^\d{10}(-\d{3})?$/.test(key.collectorTaxCode)) {
+    throw new AppError('RECEIPT_INVALID', 'A collector tax code (MST) is 10 digits, or 10-3.', {
+      collectorTaxCode: key.collectorTaxCode,
+    });
+  }
+  if (key.templateSymbol !== 'EBL01' && key.templateSymbol !== 'EBL02') {
+    throw new AppError('RECEIPT_INVALID', 'The template symbol of an e-receipt is EBL01 or EBL02.');
+  }
+  if (!/^\d{2}T$/.test(key.symbol)) {
+    throw new AppError('RECEIPT_INVALID', 'The receipt symbol is two digits of the year and T.', {
+      symbol: key.symbol,
+    });
+  }
+}
+
+/**
+ * Takes the next number of a series inside `trx`:
+ *
+ *   insert ... on conflict do nothing;                      -- a new year starts at 1
+ *   update receipt_series set next_number = next_number + 1
+ *    where key and next_number <= 9999999 returning next_number - 1;  -- row lock until commit
+ *
+ * Concurrent issuers on the same series wait on the row lock, so numbers come out 1, 2, 3...
+ * and a rollback returns the number. Throws RECEIPT_SERIES_EXHAUSTED after 9 999 999.
+ */
+export async function allocateReceiptNumber(trx: Transaction<Tables>, key: SeriesKey): Promise<number> {
+  assertSeriesKey(key);
+  await trx
+    .insertInto('receipt_series')
+    .values({
+      collector_tax_code: key.collectorTaxCode,
+      template_symbol: key.templateSymbol,
+      symbol: key.symbol,
+    })
+    .onConflict((oc) => oc.columns(['collector_tax_code', 'template_symbol', 'symbol']).doNothing())
+    .execute();
+  const row = await trx
+    .updateTable('receipt_series')
+    .set((eb) => ({ next_number: eb('next_number', '+', 1) }))
+    .where('collector_tax_code', '=', key.collectorTaxCode)
+    .where('template_symbol', '=', key.templateSymbol)
+    .where('symbol', '=', key.symbol)
+    .where('next_number', '<=', MAX_RECEIPT_NUMBER)
+    .returning(sql<number>`next_number - 1`.as('number'))
+    .executeTakeFirst();
+  if (!row) {
+    throw new AppError('RECEIPT_SERIES_EXHAUSTED', 'The series has used all 9 999 999 numbers.', {
+      ...key,
+    });
+  }
+  return Number(row.number);
+}
