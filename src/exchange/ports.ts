@@ -1,0 +1,65 @@
+/**
+ * The ports the exchange use cases need, each implemented by an adapter built in the composition
+ * root (style §2.6): the agency directory, the file store, the PDF verifier, the delivery queue,
+ * the webhook transport and the federation peer transport.
+ */
+import type { DocumentVerdict } from '../verification/report';
+
+/** How a receiver gets its documents (issue 5 item 1). */
+export type AgencyDelivery =
+  | { mode: 'pull' }
+  | { mode: 'push'; webhookUrl: string; hmacSecret: string };
+
+/** An agency as the exchange sees it. */
+export interface ExchangeAgency {
+  code: string;
+  name: string;
+  /** 'local' when this axis hosts it, otherwise the base URL of the peer axis that does. */
+  axis: string;
+  delivery: AgencyDelivery;
+}
+
+/** Looks agencies up by QCVN 102 code. */
+export interface AgencyDirectory {
+  findAgency(code: string): Promise<ExchangeAgency | null>;
+}
+
+/** Content-addressed file storage (src/storage DocumentStore, seen through what we use). */
+export interface FileStore {
+  /** Stores bytes and returns the key to read them back (idempotent for equal bytes). */
+  put(bytes: Buffer): Promise<string>;
+  get(key: string): Promise<Buffer>;
+}
+
+/** The part of a verification report the exchange keeps and answers with. */
+export interface AttachmentVerification {
+  verdict: DocumentVerdict;
+  /** The full report (returned to the sender when the attachment is refused). */
+  report: unknown;
+}
+
+/** Judges an attached PDF (wraps verifyPdf with the server's VerificationContext). */
+export type AttachmentVerifier = (bytes: Buffer) => Promise<AttachmentVerification>;
+
+/** One delivery step: the job carries ids only (style §2.10). */
+export interface DeliveryJobData {
+  messageId: string;
+  receiverCode: string;
+}
+
+/** The delivery queue as the use cases see it. */
+export interface DeliveryQueue {
+  /** Throws EXCHANGE_UNAVAILABLE (naming the Redis URL) when the queue cannot be reached. */
+  assertAvailable(): Promise<void>;
+  /** Adds one job per delivery; an existing job with the same id is left alone (idempotent). */
+  enqueue(jobs: readonly DeliveryJobData[]): Promise<void>;
+  /** Which of these deliveries have no job in the queue any more (for the sweeper). */
+  findMissing(jobs: readonly DeliveryJobData[]): Promise<DeliveryJobData[]>;
+  /** Removes a finished or failed job so that its id can be used again (operator replay). */
+  remove(job: DeliveryJobData): Promise<void>;
+}
+
+/** An HTTP POST as the push and federation transports make it. */
+export interface HttpPost {
+  (url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: string }>;
+}
