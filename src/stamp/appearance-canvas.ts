@@ -25,34 +25,74 @@ import { PreparedImage } from './png-image';
 type FontkitFont = ReturnType<typeof fontkit.create>;
 const parsedFonts = new WeakMap<Uint8Array, FontkitFont>();
 
+type Glyph = { codePoints: number[] };
+
+/**
+ * fontkit caches glyph objects per font with the code points of their first request; a glyph
+ * first met as a component of a composite (e.g. "O" inside "Ộ" while a subset is encoded) has no
+ * code points, and a shared font would then write it to later ToUnicode maps as nothing. Asking
+ * with code points therefore gets a copy carrying the ones asked for.
+ */
+function withFaithfulCodePoints(font: FontkitFont): FontkitFont {
+  const f = font as unknown as { getGlyph(id: number, cps?: number[]): Glyph | null };
+  const original = f.getGlyph.bind(f);
+  f.getGlyph = (id, cps = []) => {
+    const g = original(id, cps);
+    if (!g || cps.length === 0 || (g.codePoints.length === cps.length && g.codePoints.every((c, i) => c === cps[i]))) return g;
+    return Object.assign(Object.create(Object.getPrototypeOf(g)), g, { codePoints: cps });
+  };
+  return font;
+}
+
 /** fontkit with a cache: pdf-lib calls `create(bytes)` on every embedFont. */
 const cachingFontkit = {
   create(bytes: Uint8Array, postscriptName?: string): FontkitFont {
     let font = parsedFonts.get(bytes);
     if (!font) {
-      font = fontkit.create(bytes as Buffer, postscriptName);
+      font = withFaithfulCodePoints(fontkit.create(bytes as Buffer, postscriptName));
       parsedFonts.set(bytes, font);
     }
     return font;
   },
 };
 
-/** The drawing surface of one appearance. */
+/** The drawing surface of one appearance; a face is embedded on first use only. */
 export interface Canvas {
   doc: PDFDocument;
   page: PDFPage;
-  regular: PDFFont;
-  bold: PDFFont;
+  font(face: 'regular' | 'bold'): Promise<PDFFont>;
 }
 
-/** Creates the document and its single page of the given size, with the fonts embedded. */
+/** Creates the document and its single page of the given size. */
 export async function openCanvas(width: number, height: number, fonts: StampFonts): Promise<Canvas> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(cachingFontkit as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
-  const regular = await doc.embedFont(fonts.regular, { subset: true });
-  const bold = await doc.embedFont(fonts.bold, { subset: true });
   const page = doc.addPage([width, height]);
-  return { doc, page, regular, bold };
+  const embedded = new Map<string, Promise<PDFFont>>();
+  const font = (face: 'regular' | 'bold'): Promise<PDFFont> => {
+    let f = embedded.get(face);
+    if (!f) {
+      f = doc.embedFont(fonts[face], { subset: true });
+      embedded.set(face, f);
+    }
+    return f;
+  };
+  return { doc, page, font };
+}
+
+const measurers = new WeakMap<StampFonts, Promise<Canvas>>();
+
+/**
+ * A font for measuring text only (never saved), kept per font set so that layout does not pay
+ * for a document per measurement.
+ */
+export async function measuringFont(fonts: StampFonts, face: 'regular' | 'bold'): Promise<PDFFont> {
+  let c = measurers.get(fonts);
+  if (!c) {
+    c = openCanvas(1, 1, fonts);
+    measurers.set(fonts, c);
+  }
+  return (await c).font(face);
 }
 
 function imageXObject(doc: PDFDocument, image: PreparedImage): PDFRef {

@@ -6,7 +6,7 @@ import { AppError } from '../errors';
 import {
   AppearanceLayout, AppearancePdf, AppearanceSpec, AttachmentSpec, CopySpec, OrganisationSpec, PersonalSpec, Rect, StampFonts,
 } from './appearance-spec';
-import { Canvas, drawImage, drawLine, openCanvas, saveCanvas, wrap } from './appearance-canvas';
+import { Canvas, drawImage, drawLine, measuringFont, openCanvas, saveCanvas, wrap } from './appearance-canvas';
 import { physicalWidthPt, preparePng, PreparedImage } from './png-image';
 import { qrOperators } from './qr-vector';
 import { assertVietnamTime } from './signing-time';
@@ -37,9 +37,10 @@ async function personal(spec: PersonalSpec, fonts: StampFonts): Promise<Appearan
   const height = spec.height ?? (hasText ? 110 : 64);
   const c = await openCanvas(width, height, fonts);
   const band = SIGNER_SIZE * 1.35;
-  const titleLines = spec.title ? wrap(spec.title.toUpperCase(), c.bold, SIGNER_SIZE, width) : [];
-  titleLines.forEach((l, i) => drawLine(c, l, width / 2, height - SIGNER_SIZE - i * band, c.bold, SIGNER_SIZE, 'centre'));
-  if (spec.name) drawLine(c, spec.name, width / 2, SIGNER_SIZE * 0.3, c.bold, SIGNER_SIZE, 'centre');
+  const bold = hasText ? await c.font('bold') : undefined;
+  const titleLines = spec.title && bold ? wrap(spec.title.toUpperCase(), bold, SIGNER_SIZE, width) : [];
+  titleLines.forEach((l, i) => drawLine(c, l, width / 2, height - SIGNER_SIZE - i * band, bold!, SIGNER_SIZE, 'centre'));
+  if (spec.name && bold) drawLine(c, spec.name, width / 2, SIGNER_SIZE * 0.3, bold, SIGNER_SIZE, 'centre');
   const bottom = spec.name ? band + 2 : 0;
   const top = height - titleLines.length * band - (titleLines.length ? 2 : 0);
   const box = fit(image, { x: 0, y: bottom, width, height: Math.max(1, top - bottom) });
@@ -47,8 +48,9 @@ async function personal(spec: PersonalSpec, fonts: StampFonts): Promise<Appearan
   return { pdf: await saveCanvas(c), width, height, layout: { signature: box } };
 }
 
-function textBlock(c: Canvas, lines: string[], x: number, y: number, align: 'left' | 'right'): void {
-  lines.forEach((l, i) => drawLine(c, l, x, y - BLOCK_SIZE - i * BLOCK_LEADING, c.regular, BLOCK_SIZE, align));
+async function textBlock(c: Canvas, lines: string[], x: number, y: number, align: 'left' | 'right'): Promise<void> {
+  const regular = await c.font('regular');
+  lines.forEach((l, i) => drawLine(c, l, x, y - BLOCK_SIZE - i * BLOCK_LEADING, regular, BLOCK_SIZE, align));
 }
 
 async function organisation(spec: OrganisationSpec, fonts: StampFonts): Promise<AppearancePdf> {
@@ -66,11 +68,11 @@ async function organisation(spec: OrganisationSpec, fonts: StampFonts): Promise<
   const topH = Math.max(sealH, sigH);
 
   const qrSize = spec.qr ? spec.qr.size ?? 62 : 0;
-  const probe = await openCanvas(1, 1, fonts); // measuring only
+  const probe = await measuringFont(fonts, 'regular');
   const textW = Math.max(MAX_BLOCK_WIDTH, topW - qrSize - 4);
-  const lines = [...wrap(name, probe.regular, BLOCK_SIZE, textW), spec.signingTime];
+  const lines = [...wrap(name, probe, BLOCK_SIZE, textW), spec.signingTime];
   if (spec.qr) lines.push(`Mã tra cứu: ${requireText(spec.qr.documentId, 'document id')}`);
-  const linesW = Math.max(...lines.map((l) => probe.regular.widthOfTextAtSize(l, BLOCK_SIZE)));
+  const linesW = Math.max(...lines.map((l) => probe.widthOfTextAtSize(l, BLOCK_SIZE)));
   const bottomH = Math.max(qrSize, lines.length * BLOCK_LEADING + 3);
   const width = Math.ceil(Math.max(topW, (qrSize ? qrSize + 4 : 0) + linesW + 1));
   const height = Math.ceil(topH + 4 + bottomH);
@@ -89,20 +91,20 @@ async function organisation(spec: OrganisationSpec, fonts: StampFonts): Promise<
   }
   const tx = qrSize ? qrSize + 4 : 0;
   const ty = bottomH - (bottomH - lines.length * BLOCK_LEADING) / 2 + 1;
-  textBlock(c, lines, tx, ty, 'left');
+  await textBlock(c, lines, tx, ty, 'left');
   layout.text = { x: tx, y: ty - lines.length * BLOCK_LEADING, width: linesW, height: lines.length * BLOCK_LEADING };
   return { pdf: await saveCanvas(c), width, height, layout };
 }
 
 async function block(lines: string[], fonts: StampFonts): Promise<AppearancePdf> {
-  const probe = await openCanvas(1, 1, fonts);
-  const wrapped = lines.flatMap((l) => wrap(l, probe.regular, BLOCK_SIZE, MAX_BLOCK_WIDTH));
-  const linesW = Math.max(...wrapped.map((l) => probe.regular.widthOfTextAtSize(l, BLOCK_SIZE)));
+  const probe = await measuringFont(fonts, 'regular');
+  const wrapped = lines.flatMap((l) => wrap(l, probe, BLOCK_SIZE, MAX_BLOCK_WIDTH));
+  const linesW = Math.max(...wrapped.map((l) => probe.widthOfTextAtSize(l, BLOCK_SIZE)));
   const width = Math.ceil(linesW + 2);
   const height = Math.ceil(wrapped.length * BLOCK_LEADING + 3);
   const c = await openCanvas(width, height, fonts);
   // right-aligned: the block sits in the top-right corner of the first page
-  textBlock(c, wrapped, width - 1, height - 1, 'right');
+  await textBlock(c, wrapped, width - 1, height - 1, 'right');
   return { pdf: await saveCanvas(c), width, height, layout: { text: { x: 0, y: 0, width, height } } };
 }
 
