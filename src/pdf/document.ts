@@ -19,6 +19,8 @@ interface ObjStmCache {
   data: Buffer;
   first: number;
   offsets: Map<number, number>;
+  /** Position of each member in the stream's header (the xref stream's third field). */
+  indices: Map<number, number>;
 }
 
 /** An open document. Create with `openPdf`. */
@@ -98,7 +100,7 @@ export class PdfDocument {
   private addObjectStreamMembers(sn: number): void {
     try {
       const os = this.objectStream(sn);
-      for (const n of os.offsets.keys()) if (!this.entries.has(n)) this.entries.set(n, { type: 'c', stream: sn, index: 0 });
+      for (const [n, index] of os.indices) if (!this.entries.has(n)) this.entries.set(n, { type: 'c', stream: sn, index });
     } catch (e) {
       if (e instanceof AppError && (e.code === 'PDF_LIMIT_EXCEEDED' || e.code === 'PDF_TIMEOUT')) throw e;
     }
@@ -240,14 +242,18 @@ export class PdfDocument {
     this.guard.checkObjects(n);
     const p = new Parser(data, 0, this.guard, first);
     const offsets = new Map<number, number>();
+    const indices = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       this.guard.tick();
       const num = p.parseToken();
       const off = p.parseToken();
       if (typeof num !== 'number' || typeof off !== 'number') break;
-      if (!offsets.has(num)) offsets.set(num, first + off);
+      if (!offsets.has(num)) {
+        offsets.set(num, first + off);
+        indices.set(num, i);
+      }
     }
-    const c = { data, first, offsets };
+    const c = { data, first, offsets, indices };
     this.objStms.set(sn, c);
     return c;
   }

@@ -12,3 +12,5 @@ export { getAcroForm, listFields, listSignatureFields, type FormField } from './
 export type { Revision } from './revisions';
 export type { XrefEntry, XrefSection } from './xref';
 export { Parser } from './parser';
+export { IncrementalWriter, type WrittenUpdate } from './incremental-writer';
+export { ByteSink, serializeObject, writeObject, formatName, formatReal } from './serializer';
