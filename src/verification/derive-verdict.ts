@@ -28,7 +28,7 @@ export function isIntact(s: SignatureReport): boolean {
 
 /** True when the changes after this signature are outside the whitelist or break DocMDP/FieldMDP. */
 export function isDisallowedChange(s: SignatureReport): boolean {
-  return s.modifications.level === 'OTHER' || s.mdp.violated;
+  return s.modifications.level === 'OTHER' || s.mdp.violated || !s.modifications.allowed;
 }
 
 /** The document verdict for a list of signature reports and document-level problems. */

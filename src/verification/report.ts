@@ -106,6 +106,8 @@ export interface ChangedObject {
 /** Modification analysis between the signed revision and the final one. */
 export interface ModificationFacts {
   level: ModificationLevel;
+  /** True when every change is whitelisted and permitted (DocMDP, or a later signature covers it). */
+  allowed: boolean;
   revisionsAfter: number;
   changes: ChangedObject[];
 }

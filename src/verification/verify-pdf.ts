@@ -1,0 +1,90 @@
+/**
+ * verifyPdf: the verification use case for one PDF. Answers with a {@link VerificationReport};
+ * throws only VERIFY_UNREADABLE when the input cannot be read at all (style §2.4). Steps: open →
+ * find signature dictionaries → verify each (ByteRange, CMS, coverage, modifications, trust) →
+ * settle DocMDP/FieldMDP → ETSI indications → document verdict.
+ */
+import { createHash } from 'node:crypto';
+import { AppError } from '../errors';
+import { openPdf, PdfDocument } from '../pdf';
+import type { VerificationContext } from '../trust/verification-context';
+import { checkDocumentStructure } from './check-document-structure';
+import { parseAll } from './check-signature-trust';
+import { deriveIndication } from './derive-indication';
+import { deriveVerdict } from './derive-verdict';
+import { readDss } from './document-evidence';
+import { INDICATION_EXPLANATIONS, problem, VERDICT_EXPLANATIONS } from './explanations';
+import { findSignatures, FoundSignature } from './find-signatures';
+import type { Problem, VerificationReport } from './report';
+import { settlePermissions } from './settle-permissions';
+import { DocumentState, SignatureOutcome, verifySignature } from './verify-signature';
+
+function open(bytes: Buffer, context: VerificationContext): PdfDocument {
+  try {
+    return openPdf(bytes, context.limits);
+  } catch (e) {
+    const cause = e instanceof AppError ? e : undefined;
+    throw new AppError('VERIFY_UNREADABLE', `The file cannot be read as a PDF: ${(e as Error).message}`, { reason: cause?.code ?? 'PDF_MALFORMED' }, { cause: e });
+  }
+}
+
+function unreadable(e: unknown): AppError {
+  const code = e instanceof AppError ? e.code : 'INTERNAL';
+  return new AppError('VERIFY_UNREADABLE', `The PDF could not be processed within the limits: ${(e as Error).message}`, { reason: code }, { cause: e });
+}
+
+/** Verifies every signature of `bytes` under `context`. */
+export async function verifyPdf(input: Uint8Array, context: VerificationContext): Promise<VerificationReport> {
+  const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const doc = open(bytes, context);
+  const documentProblems: Problem[] = [];
+  let found: FoundSignature[] = [];
+  let outcomes: SignatureOutcome[] = [];
+  let revisions = 0;
+  try {
+    const revisionEnds = doc.revisions.map((r) => r.endOffset);
+    revisions = revisionEnds.length;
+    try {
+      found = findSignatures(doc);
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'PDF_TIMEOUT' || e.code === 'PDF_LIMIT_EXCEEDED')) throw e;
+      documentProblems.push(problem('PDF_DAMAGED', 'the form fields cannot be read'));
+    }
+    if (found.length > 0) {
+      const dss = readDss(doc);
+      const state: DocumentState = {
+        doc, bytes, revisionEnds, context,
+        dssCandidates: parseAll([...dss.certs, ...context.certificatePool]),
+        dssEvidence: { source: 'DSS', crls: dss.crls, ocsps: dss.ocsps },
+        prefixes: new Map(),
+      };
+      for (const f of found) outcomes.push(await verifySignature(f, state));
+      settlePermissions(doc, found, outcomes);
+      documentProblems.push(...checkDocumentStructure(doc, bytes, revisionEnds));
+    }
+  } catch (e) {
+    if (e instanceof AppError && (e.code === 'PDF_TIMEOUT' || e.code === 'PDF_LIMIT_EXCEEDED')) throw unreadable(e);
+    throw unreadable(e);
+  }
+  const signatures = outcomes.map(({ report }) => {
+    const { indication, subIndication } = deriveIndication(report.problems);
+    report.indication = indication;
+    report.subIndication = subIndication;
+    report.explanation = INDICATION_EXPLANATIONS[indication];
+    if (report.modifications.level !== 'NONE' || report.mdp.violated) {
+      const ok = report.modifications.allowed && !report.mdp.violated;
+      report.problems.push(problem(ok ? 'ALLOWED_CHANGES' : report.mdp.violated ? 'MDP_VIOLATED' : 'MODIFIED_AFTER_SIGNING'));
+    }
+    return report;
+  });
+  const verdict = deriveVerdict(signatures, documentProblems);
+  return {
+    reportVersion: 1,
+    verdict,
+    explanation: VERDICT_EXPLANATIONS[verdict],
+    validationTime: context.now.toISOString(),
+    document: { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, revisions },
+    signatures,
+    problems: documentProblems,
+  };
+}
