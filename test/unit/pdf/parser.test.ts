@@ -1,0 +1,71 @@
+import { AppError } from '../../../src/errors';
+import { LimitGuard, Parser, PdfDict, PdfName, PdfReal, PdfRef, PdfStream, PdfString } from '../../../src/pdf';
+
+function parse(text: string | Buffer, limits = {}) {
+  const buf = Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1');
+  return new Parser(buf, 0, new LimitGuard(limits)).parseObject();
+}
+
+describe('object parser', () => {
+  test('when a literal string nests parentheses and uses escapes, then the bytes are decoded', () => {
+    const s = parse('(a(b)c\\)\\n\\101\\7\\\r\nd\re)') as PdfString;
+    expect(Buffer.from(s.bytes).toString('latin1')).toBe('a(b)c)\nA\x07d\ne');
+    expect(s.hex).toBe(false);
+  });
+
+  test('when a hex string has whitespace and an odd digit count, then the last digit is padded with 0', () => {
+    const s = parse('<48 65\n6c6C 6f7>') as PdfString;
+    expect(Buffer.from(s.bytes)).toEqual(Buffer.from('Hellop', 'latin1'));
+    expect(s.hex).toBe(true);
+  });
+
+  test('when a hex string has a non-hex character, then it is a PDF_MALFORMED AppError', () => {
+    expect(() => parse('<12G4>')).toThrow(expect.objectContaining({ code: 'PDF_MALFORMED' }));
+  });
+
+  test('when names contain #xx escapes, then they are decoded and interned', () => {
+    const n = parse('/A#20B#23') as PdfName;
+    expect(n.name).toBe('A B#');
+    expect(n).toBe(PdfName.of('A B#'));
+  });
+
+  test('when a dictionary holds refs, reals, comments and nested arrays, then each keeps its type', () => {
+    const d = parse('<< /R 12 0 R % comment\n /I 42 /F -1.5 /Z .5 /A [1 2 R 3 0 R] /B true /N null >>') as PdfDict;
+    expect(d.get('R')).toEqual(new PdfRef(12, 0));
+    expect(d.get('I')).toBe(42);
+    expect(d.get('F')).toEqual(new PdfReal(-1.5));
+    expect(d.get('Z')).toEqual(new PdfReal(0.5));
+    expect(d.get('A')).toEqual([new PdfRef(1, 2), new PdfRef(3, 0)]);
+    expect(d.get('B')).toBe(true);
+    expect(d.get('N')).toBeNull();
+  });
+
+  test('when arrays nest deeper than maxDepth, then PDF_LIMIT_EXCEEDED is thrown', () => {
+    const deep = `${'['.repeat(50)}${']'.repeat(50)}`;
+    expect(() => parse(deep, { maxDepth: 20 })).toThrow(expect.objectContaining({ code: 'PDF_LIMIT_EXCEEDED' }));
+    expect(() => parse(deep, { maxDepth: 60 })).not.toThrow();
+  });
+
+  test('when a stream /Length is wrong, then the data ends at endstream', () => {
+    const buf = Buffer.from('7 0 obj\n<< /Length 3 >>\nstream\nhello world\nendstream\nendobj\n', 'latin1');
+    const { num, obj } = new Parser(buf, 0, new LimitGuard()).parseIndirect();
+    expect(num).toBe(7);
+    expect(Buffer.from((obj as PdfStream).raw).toString('latin1')).toBe('hello world');
+  });
+
+  test('when a stream /Length is indirect, then the resolver supplies it', () => {
+    const buf = Buffer.from('7 0 obj\n<< /Length 9 0 R >>\nstream\nab\nendstream x\nendstream\nendobj\n', 'latin1');
+    const { obj } = new Parser(buf, 0, new LimitGuard()).parseIndirect(() => 15);
+    expect(Buffer.from((obj as PdfStream).raw).toString('latin1')).toBe('ab\nendstream x\n');
+  });
+
+  test('when a keyword appears where a value is expected, then the error is an AppError with the offset', () => {
+    try {
+      parse('<< /A endobj >>');
+      throw new Error('not thrown');
+    } catch (e) {
+      expect(e).toBeInstanceOf(AppError);
+      expect((e as AppError).details?.offset).toBeGreaterThan(0);
+    }
+  });
+});
