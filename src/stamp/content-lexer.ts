@@ -1,0 +1,94 @@
+/**
+ * A tokenizer for page content streams (ISO 32000-1 §7.8.2): operands are collected until an
+ * operator keyword, and each operator is reported with its operands. Only what text extraction
+ * needs is modelled (numbers, names, strings, arrays); dictionaries are skipped and inline
+ * images (BI … ID <binary> EI, §8.9.7) are stepped over so their bytes are not read as operators.
+ */
+
+/** An operand: number, name (without slash), string bytes, or array of operands. */
+export type Operand = number | { name: string } | Uint8Array | Operand[];
+
+const WS = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
+const DELIM = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
+
+function isRegular(c: number): boolean {
+  return !WS.has(c) && !DELIM.has(c);
+}
+
+/** Calls `onOp(operator, operands)` for every operator in the content stream `s`. */
+export function lexContent(s: Uint8Array, onOp: (op: string, args: Operand[]) => void): void {
+  let i = 0;
+  const stack: Operand[][] = [[]];
+  const top = () => stack[stack.length - 1];
+  while (i < s.length) {
+    const c = s[i];
+    if (WS.has(c)) { i++; continue; }
+    if (c === 0x25) { while (i < s.length && s[i] !== 0x0a && s[i] !== 0x0d) i++; continue; }
+    if (c === 0x2f) {
+      let j = i + 1;
+      while (j < s.length && isRegular(s[j])) j++;
+      top().push({ name: Buffer.from(s.subarray(i + 1, j)).toString('latin1') });
+      i = j;
+    } else if (c === 0x28) {
+      const out: number[] = [];
+      let depth = 1;
+      i++;
+      while (i < s.length && depth > 0) {
+        const b = s[i++];
+        if (b === 0x5c) {
+          const e = s[i++];
+          const map: Record<number, number> = { 0x6e: 10, 0x72: 13, 0x74: 9, 0x62: 8, 0x66: 12 };
+          if (e >= 0x30 && e <= 0x37) {
+            let v = e - 0x30;
+            for (let k = 0; k < 2 && s[i] >= 0x30 && s[i] <= 0x37; k++) v = v * 8 + (s[i++] - 0x30);
+            out.push(v & 0xff);
+          } else if (e === 0x0d) { if (s[i] === 0x0a) i++; }
+          else if (e !== 0x0a) out.push(map[e] ?? e);
+        } else {
+          if (b === 0x28) depth++;
+          if (b === 0x29 && --depth === 0) break;
+          out.push(b);
+        }
+      }
+      top().push(Uint8Array.from(out));
+    } else if (c === 0x3c && s[i + 1] === 0x3c) {
+      // dictionary operand (e.g. BDC properties): skip to the matching >>
+      let depth = 0;
+      while (i < s.length) {
+        if (s[i] === 0x3c && s[i + 1] === 0x3c) { depth++; i += 2; }
+        else if (s[i] === 0x3e && s[i + 1] === 0x3e) { depth--; i += 2; if (depth === 0) break; }
+        else i++;
+      }
+      top().push([]);
+    } else if (c === 0x3c) {
+      const end = s.indexOf(0x3e, i);
+      const hex = Buffer.from(s.subarray(i + 1, end < 0 ? s.length : end)).toString('latin1').replace(/[^0-9a-fA-F]/g, '');
+      top().push(Uint8Array.from(Buffer.from(hex.length % 2 ? hex + '0' : hex, 'hex')));
+      i = end < 0 ? s.length : end + 1;
+    } else if (c === 0x5b) { stack.push([]); i++; }
+    else if (c === 0x5d) {
+      const arr = stack.length > 1 ? (stack.pop() as Operand[]) : [];
+      top().push(arr);
+      i++;
+    } else if (c === 0x3e || c === 0x29 || c === 0x7b || c === 0x7d) i++;
+    else {
+      let j = i;
+      while (j < s.length && isRegular(s[j])) j++;
+      const word = Buffer.from(s.subarray(i, j)).toString('latin1');
+      i = j;
+      const n = Number(word);
+      if (word !== '' && !Number.isNaN(n) && /^[+-]?(\d+\.?\d*|\.\d+)$/.test(word)) { top().push(n); continue; }
+      if (word === 'ID') {
+        // inline image data runs to "EI" preceded by white space and followed by white space or the end
+        let k = i + 1;
+        while (k < s.length && !(WS.has(s[k - 1]) && s[k] === 0x45 && s[k + 1] === 0x49 && (k + 2 >= s.length || WS.has(s[k + 2])))) k++;
+        i = k + 2;
+        stack.length = 1;
+        stack[0] = [];
+        continue;
+      }
+      onOp(word, top().splice(0));
+      if (stack.length > 1) stack.length = 1;
+    }
+  }
+}
