@@ -36,7 +36,10 @@ export function deriveVerdict(
   signatures: readonly SignatureReport[],
   documentProblems: readonly Problem[],
 ): DocumentVerdict {
-  if (signatures.length === 0) return 'NOT_SIGNED';
+  if (signatures.length === 0) {
+    return documentProblems.some((p) => p.code === 'SIGNATURE_UNREADABLE') ? 'INVALID' : 'NOT_SIGNED';
+  }
+  if (documentProblems.some((p) => p.code === 'SIGNATURE_UNREADABLE')) return 'INVALID';
   if (signatures.some((s) => !isIntact(s) || s.indication === 'TOTAL_FAILED')) {
     return 'INVALID';
   }

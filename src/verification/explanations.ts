@@ -41,6 +41,7 @@ export const PROBLEMS = {
   REVOCATION_NOT_CHECKED: { severity: 'info', vi: 'Không có dữ liệu thu hồi để kiểm tra (không truy cập mạng); chấp nhận theo chính sách mặc định.', en: 'No revocation data was available (network not allowed); accepted under the soft-fail policy.' },
   REVOCATION_UNKNOWN: { severity: 'warning', vi: 'Không xác định được tình trạng thu hồi của chứng thư số.', en: 'The revocation status of the certificate could not be established.' },
   TIMESTAMP_INVALID: { severity: 'error', vi: 'Dấu thời gian đi kèm chữ ký không hợp lệ.', en: 'The signature timestamp is invalid.' },
+  SIGNATURE_UNREADABLE: { severity: 'error', vi: 'Tài liệu có chữ ký hoặc trường chữ ký không đọc được (sai cấu trúc).', en: 'A signature or signature field cannot be read (malformed).' },
   PDF_DAMAGED: { severity: 'warning', vi: 'Tệp PDF bị hỏng một phần.', en: 'The PDF file is partly damaged.' },
 } as const satisfies Record<string, Entry>;
 

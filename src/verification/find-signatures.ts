@@ -3,6 +3,7 @@
  * 12.7.4.5) and, by a raw scan for /ByteRange, current signature dictionaries no field reaches
  * (a viewer would not show them, but a second validator might; they are reported, never ignored).
  */
+import { AppError } from '../errors';
 import { listSignatureFields, PdfDict, PdfDocument, PdfRef } from '../pdf';
 
 /** A signature dictionary to verify. */
@@ -28,11 +29,19 @@ function enclosingObject(bytes: Buffer, pos: number): { num: number; offset: num
   return { num: Number(last[1]), offset };
 }
 
-/** Every signature dictionary of the document, reachable ones first. */
-export function findSignatures(doc: PdfDocument): FoundSignature[] {
+/** Every signature dictionary of the document, reachable ones first, and how many could not be read. */
+export function findSignatures(doc: PdfDocument): { found: FoundSignature[]; unreadable: number } {
   const out: FoundSignature[] = [];
   const seen = new Set<number>();
-  for (const f of listSignatureFields(doc)) {
+  let unreadable = 0;
+  let fields: ReturnType<typeof listSignatureFields> = [];
+  try {
+    fields = listSignatureFields(doc);
+  } catch (e) {
+    if (e instanceof AppError && (e.code === 'PDF_TIMEOUT' || e.code === 'PDF_LIMIT_EXCEEDED')) throw e;
+    unreadable++;
+  }
+  for (const f of fields) {
     if (!f.isSigned) continue;
     const v = f.dict.get('V');
     const sigRef = v instanceof PdfRef ? v : null;
@@ -58,12 +67,14 @@ export function findSignatures(doc: PdfDocument): FoundSignature[] {
     let sig;
     try {
       sig = doc.getObject(obj.num);
-    } catch {
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'PDF_TIMEOUT' || e.code === 'PDF_LIMIT_EXCEEDED')) throw e;
+      unreadable++;
       continue;
     }
     if (!(sig instanceof PdfDict) || !sig.has('ByteRange')) continue;
     seen.add(obj.num);
     out.push({ fieldName: null, sigRef: new PdfRef(obj.num, entry.gen), sig, reachable: false });
   }
-  return out;
+  return { found: out, unreadable };
 }

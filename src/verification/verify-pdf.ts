@@ -44,12 +44,9 @@ export async function verifyPdf(input: Uint8Array, context: VerificationContext)
   try {
     const revisionEnds = doc.revisions.map((r) => r.endOffset);
     revisions = revisionEnds.length;
-    try {
-      found = findSignatures(doc);
-    } catch (e) {
-      if (e instanceof AppError && (e.code === 'PDF_TIMEOUT' || e.code === 'PDF_LIMIT_EXCEEDED')) throw e;
-      documentProblems.push(problem('PDF_DAMAGED', 'the form fields cannot be read'));
-    }
+    const search = findSignatures(doc);
+    found = search.found;
+    if (search.unreadable > 0) documentProblems.push(problem('SIGNATURE_UNREADABLE'));
     if (found.length > 0) {
       const dss = readDss(doc);
       const state: DocumentState = {
@@ -63,7 +60,6 @@ export async function verifyPdf(input: Uint8Array, context: VerificationContext)
       documentProblems.push(...checkDocumentStructure(doc, bytes, revisionEnds));
     }
   } catch (e) {
-    if (e instanceof AppError && (e.code === 'PDF_TIMEOUT' || e.code === 'PDF_LIMIT_EXCEEDED')) throw unreadable(e);
     throw unreadable(e);
   }
   const signatures = outcomes.map(({ report }) => {
