@@ -1,0 +1,76 @@
+/**
+ * Builds every adapter and use case from the configuration and hands the HTTP layer its routers.
+ * The only place where concrete adapters (files, PGlite/pg, Redis) meet the core.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config';
+import type { Logger } from './log';
+import type { Mount } from './http/app';
+import { adminAuthenticator } from './http/auth';
+import { createSignRouter } from './http/routes/sign-router';
+import { createVerifyRouter } from './http/routes/verify-router';
+import { loadKeyStoreFromFile } from './keys/load-key-store-fs';
+import type { KeyStore } from './keys/load-key-store';
+import { directoryTrustAnchorSource } from './trust/directory-trust-anchor-source';
+import { loadTrustStore, staticTrustAnchorSource, type TrustStore } from './trust/trust-store';
+import { createVerificationContext } from './trust/verification-context';
+import { verifyPdf } from './verification/verify-pdf';
+import type { VerificationReport } from './verification/report';
+
+/** The project root (for certs-dev and assets when no configuration names them). */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/** Everything the roles need, built once. */
+export interface Services {
+  config: Config;
+  keys: KeyStore;
+  trustStore: TrustStore;
+  verify: (pdf: Uint8Array, at?: Date) => Promise<VerificationReport>;
+  mounts: Mount[];
+  health: () => Promise<Record<string, unknown>>;
+  /** Starts the exchange worker; returns its drain function. */
+  startWorker: () => Promise<() => Promise<void>>;
+  close: () => Promise<void>;
+}
+
+/** Trust anchors: TRUST_DIR, or the development root in development. */
+export async function openTrustStore(config: Pick<Config, 'TRUST_DIR'>): Promise<TrustStore> {
+  if (config.TRUST_DIR) return loadTrustStore(directoryTrustAnchorSource(config.TRUST_DIR));
+  const root = readFileSync(path.join(PROJECT_ROOT, 'certs-dev', 'root.crt'));
+  return loadTrustStore(staticTrustAnchorSource([root]));
+}
+
+/** Builds the services of one process. */
+export async function buildServices(config: Config, logger: Logger): Promise<Services> {
+  const keys = loadKeyStoreFromFile(config.KEYS_FILE ?? path.join(PROJECT_ROOT, 'certs-dev', 'index.json'));
+  const trustStore = await openTrustStore(config);
+  const limits = {
+    maxBytes: config.MAX_PDF_BYTES,
+    maxObjects: config.MAX_PDF_OBJECTS,
+    maxDepth: config.MAX_PDF_DEPTH,
+    maxDecompressedBytes: config.MAX_DECOMPRESSED_BYTES,
+  };
+  const verify = (pdf: Uint8Array, at?: Date) =>
+    verifyPdf(pdf, createVerificationContext({ trustStore, now: at ?? new Date(), limits }));
+  const auth = adminAuthenticator(config.ADMIN_API_KEY);
+
+  const mounts: Mount[] = [
+    { path: '/api/v1', router: createSignRouter({ auth, keys, maxPdfBytes: config.MAX_PDF_BYTES }) },
+    { path: '/api/v1', router: createVerifyRouter({ verify, maxPdfBytes: config.MAX_PDF_BYTES, perMinute: config.PUBLIC_RATE_LIMIT }) },
+  ];
+  if (!config.ADMIN_API_KEY) logger.warn('ADMIN_API_KEY is not set: administrator endpoints refuse every call');
+
+  return {
+    config,
+    keys,
+    trustStore,
+    verify,
+    mounts,
+    health: async () => ({ keys: keys.list().length }),
+    startWorker: async () => async () => undefined,
+    close: async () => {
+      await keys.close();
+    },
+  };
+}
