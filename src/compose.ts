@@ -13,7 +13,7 @@ import { createVerifyRouter } from './http/routes/verify-router';
 import { loadKeyStoreFromFile } from './keys/load-key-store-fs';
 import type { KeyStore } from './keys/load-key-store';
 import { directoryTrustAnchorSource } from './trust/directory-trust-anchor-source';
-import { loadTrustStore, staticTrustAnchorSource, type TrustStore } from './trust/trust-store';
+import { certificatesFromBytes, loadTrustStore, staticTrustAnchorSource, type TrustStore } from './trust/trust-store';
 import { createVerificationContext } from './trust/verification-context';
 import { verifyPdf } from './verification/verify-pdf';
 import type { VerificationReport } from './verification/report';
@@ -38,7 +38,7 @@ export interface Services {
 export async function openTrustStore(config: Pick<Config, 'TRUST_DIR'>): Promise<TrustStore> {
   if (config.TRUST_DIR) return loadTrustStore(directoryTrustAnchorSource(config.TRUST_DIR));
   const root = readFileSync(path.join(PROJECT_ROOT, 'certs-dev', 'root.crt'));
-  return loadTrustStore(staticTrustAnchorSource([root]));
+  return loadTrustStore(staticTrustAnchorSource(certificatesFromBytes(root)));
 }
 
 /** Builds the services of one process. */

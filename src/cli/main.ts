@@ -37,6 +37,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (e) {
     const message = isAppError(e) ? `${e.code}: ${e.message}` : `INTERNAL: ${(e as Error)?.message ?? String(e)}`;
     io.stderr(`kyso ${name}: ${message.split('\n').join(' ')}\n`);
-    return isAppError(e) && (e.code === 'BAD_REQUEST' || e.code.startsWith('PDF_')) ? 3 : 1;
+    return isAppError(e) && (e.code === 'BAD_REQUEST' || e.code === 'VERIFY_UNREADABLE' || e.code.startsWith('PDF_')) ? 3 : 1;
   }
 }
