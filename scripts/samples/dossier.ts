@@ -62,7 +62,7 @@ export async function makeDossier(pages = 12): Promise<Uint8Array> {
     if (n === 2) {
       centred(page, 'MỤC LỤC', A4[0] / 2, y, f.bold, 14);
       const rows = [['STT', 'Thành phần hồ sơ', 'Trang'], ...SECTIONS.map((s, i) => [String(i + 1), s, String(i + 3)])];
-      y = table(page, f, y - 20, rows.map(([a, b, c]) => [a, b, c]));
+      y = table(page, f, y - 20, rows);
       continue;
     }
     const title = SECTIONS[(n - 3) % SECTIONS.length];
