@@ -1,3 +1,6 @@
+import { mkdtemp, rm, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../../src/registry/database';
 import { runMigrations, type Migration } from '../../../src/registry/migrate';
@@ -50,6 +53,27 @@ describe('migrations on postgres with concurrent runners', () => {
       await Promise.all(dbs.map((d) => d.close()));
     } finally {
       await dropSchema(schema);
+    }
+  });
+});
+
+describe('embedded PGlite on disk', () => {
+  test('when the database is reopened from DATA_DIR, then the data is still there and no migration runs again', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'kyso-pglite-'));
+    try {
+      const first = await openDatabase({ dataDir });
+      await first.db.insertInto('agencies').values({ code: '000.00.00.G22', name: 'Văn phòng Chính phủ', parent_code: null, axis: 'local', delivery_mode: 'pull', webhook_url: null, hmac_secret: null }).execute();
+      await first.close();
+      expect(await readdir(path.join(dataDir, 'pglite'))).toContain('PG_VERSION');
+      const second = await openDatabase({ dataDir });
+      try {
+        expect((await second.db.selectFrom('agencies').select('name').execute()).map((r) => r.name)).toEqual(['Văn phòng Chính phủ']);
+        await expect(runMigrations(second.db, MIGRATIONS)).resolves.toEqual([]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
