@@ -67,6 +67,10 @@ export interface ExchangeStatusesTable {
   staff_info: Json<unknown> | null;
   at: Timestamp;
   received_at: Timestamp;
+  /** Push or federated senders get statuses relayed; null when the sender pulls them. */
+  relay_status: 'queued' | 'delivered' | 'dead' | null;
+  relay_attempts: Generated<number>;
+  relay_error: string | null;
 }
 
 declare module '../registry/tables' {

@@ -4,6 +4,7 @@
  * the webhook transport and the federation peer transport.
  */
 import type { DocumentVerdict } from '../verification/report';
+import type { DeliveryJob } from './delivery-job';
 
 /** How a receiver gets its documents (issue 5 item 1). */
 export type AgencyDelivery =
@@ -41,22 +42,16 @@ export interface AttachmentVerification {
 /** Judges an attached PDF (wraps verifyPdf with the server's VerificationContext). */
 export type AttachmentVerifier = (bytes: Buffer) => Promise<AttachmentVerification>;
 
-/** One delivery step: the job carries ids only (style §2.10). */
-export interface DeliveryJobData {
-  messageId: string;
-  receiverCode: string;
-}
-
 /** The delivery queue as the use cases see it. */
 export interface DeliveryQueue {
   /** Throws EXCHANGE_UNAVAILABLE (naming the Redis URL) when the queue cannot be reached. */
   assertAvailable(): Promise<void>;
   /** Adds one job per delivery; an existing job with the same id is left alone (idempotent). */
-  enqueue(jobs: readonly DeliveryJobData[]): Promise<void>;
+  enqueue(jobs: readonly DeliveryJob[]): Promise<void>;
   /** Which of these deliveries have no job in the queue any more (for the sweeper). */
-  findMissing(jobs: readonly DeliveryJobData[]): Promise<DeliveryJobData[]>;
+  findMissing(jobs: readonly DeliveryJob[]): Promise<DeliveryJob[]>;
   /** Removes a finished or failed job so that its id can be used again (operator replay). */
-  remove(job: DeliveryJobData): Promise<void>;
+  remove(job: DeliveryJob): Promise<void>;
 }
 
 /** An HTTP POST as the push and federation transports make it. */

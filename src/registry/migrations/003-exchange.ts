@@ -72,7 +72,10 @@ export const migration: Migration = {
       description text not null default '',
       staff_info jsonb,
       at timestamptz not null,
-      received_at timestamptz not null default now()
+      received_at timestamptz not null default now(),
+      relay_status text check (relay_status in ('queued', 'delivered', 'dead')),
+      relay_attempts integer not null default 0,
+      relay_error text
     )`.execute(db);
     await sql`create unique index exchange_statuses_dedup_uq
       on exchange_statuses (from_code, to_code, document_id, code) where code <> '05'`.execute(db);

@@ -1,0 +1,76 @@
+/**
+ * The delivery worker's handler (issue 5 item 3), one run per job attempt:
+ * pull receivers get the message marked delivered into their inbox; push receivers get a POST to
+ * their webhook signed with HMAC (2xx = delivered); receivers hosted by another axis get it
+ * relayed there. Every state change is conditional (idempotent under BullMQ's at-least-once).
+ * A failure is recorded as `failed` (retried with backoff) or `dead` once the retry budget is
+ * spent or the failure is permanent; the thrown AppError says which (`details.permanent`).
+ */
+import { AppError, isAppError } from '../errors';
+import type { DeliveryJob } from './delivery-job';
+import type { ExchangeDeps } from './exchange-deps';
+import { findDelivery, markDelivered, recordFailure, startAttempt } from './delivery-repository';
+import { getMessage } from './message-repository';
+import { buildPushedMessage } from './push-payload';
+import { relayStatus } from './relay-status';
+import { postSigned } from './post-signed';
+import { relayMessageToPeer } from './federation-client';
+
+/** Which attempt this is (1-based) out of how many. */
+export interface Attempt {
+  number: number;
+  max: number;
+}
+
+/** What a run did. */
+export type DeliveryOutcome = 'delivered' | 'skipped';
+
+/** Runs one job. Throws AppError EXCHANGE_DELIVERY_FAILED on failure. */
+export async function deliverJob(deps: ExchangeDeps, job: DeliveryJob, attempt: Attempt): Promise<DeliveryOutcome> {
+  if (job.kind === 'status') return relayStatus(deps, job.statusId, job.receiverCode, attempt);
+  const { messageId, receiverCode } = job;
+  if (!(await startAttempt(deps.db, messageId, receiverCode))) return 'skipped';
+  try {
+    const delivered = await deliverOnce(deps, messageId, receiverCode);
+    return delivered ? 'delivered' : 'skipped';
+  } catch (e) {
+    const failure = asDeliveryFailure(e);
+    const isDead = failure.details?.permanent === true || attempt.number >= attempt.max;
+    await recordFailure(deps.db, messageId, receiverCode, failure.message, isDead);
+    throw failure;
+  }
+}
+
+async function deliverOnce(deps: ExchangeDeps, messageId: string, receiverCode: string): Promise<boolean> {
+  const agency = await deps.agencies.findAgency(receiverCode);
+  if (!agency) throw permanent(`The receiver ${receiverCode} is no longer in the agency directory.`);
+  if (agency.axis !== 'local') {
+    const message = await getMessage(deps.db, messageId);
+    await relayMessageToPeer(deps, await buildPushedMessage(deps, message), receiverCode, agency.axis);
+    return markDelivered(deps.db, messageId, receiverCode, deps.options.axisName, 'relayed');
+  }
+  if (agency.delivery.mode === 'push') {
+    const message = await getMessage(deps.db, messageId);
+    const body = JSON.stringify(await buildPushedMessage(deps, message));
+    await postSigned(deps, agency.delivery.webhookUrl, agency.delivery.hmacSecret, body, `${messageId}@${receiverCode}`);
+  }
+  return markDelivered(deps.db, messageId, receiverCode, receiverCode);
+}
+
+/** A permanent failure: no retry, straight to the dead-letter state. */
+export function permanent(message: string): AppError {
+  return new AppError('EXCHANGE_DELIVERY_FAILED', message, { permanent: true });
+}
+
+function asDeliveryFailure(e: unknown): AppError {
+  if (isAppError(e, 'EXCHANGE_DELIVERY_FAILED')) return e;
+  if (isAppError(e, 'EXCHANGE_MESSAGE_NOT_FOUND')) return permanent(e.message);
+  const message = e instanceof Error ? e.message : String(e);
+  return new AppError('EXCHANGE_DELIVERY_FAILED', `Delivery attempt failed: ${message}`, { permanent: false }, { cause: e });
+}
+
+/** Exported for the job adapter: is this delivery still waiting for a run? */
+export async function isDeliveryOpen(deps: ExchangeDeps, messageId: string, receiverCode: string): Promise<boolean> {
+  const d = await findDelivery(deps.db, messageId, receiverCode);
+  return !!d && ['queued', 'delivering', 'failed'].includes(d.status);
+}

@@ -1,0 +1,65 @@
+/**
+ * The pull inbox (issue 5 item 3; the VXP getReceivedEdocList → getEdoc → updateStatus cycle and
+ * the Bkav GetPendingDocumentIDs → GetDocument → ConfirmReceived cycle). Acknowledging writes
+ * business status 01, as the Bkav axis does on ConfirmReceived.
+ */
+import { AppError } from '../errors';
+import type { ExchangeDeps } from './exchange-deps';
+import { findDelivery, markAcknowledged } from './delivery-repository';
+import { getMessage } from './message-repository';
+import { buildPushedMessage, type PushedMessage } from './push-payload';
+import { recordStatus } from './record-status';
+
+/** One pending entry of the inbox. */
+export interface InboxEntry {
+  id: string;
+  documentId: string;
+  from: string;
+  subject: string;
+  businessDocType: number;
+  priority: number;
+  deliveredAt: string | null;
+}
+
+/** Messages delivered to `receiverCode` and not yet acknowledged, oldest first. */
+export async function listInbox(deps: ExchangeDeps, receiverCode: string, limit = 100): Promise<InboxEntry[]> {
+  const rows = await deps.db.selectFrom('exchange_deliveries as d')
+    .innerJoin('exchange_messages as m', 'm.id', 'd.message_id')
+    .select(['m.id', 'm.document_id', 'm.from_code', 'm.envelope', 'm.business_doc_type', 'd.delivered_at'])
+    .where('d.receiver_code', '=', receiverCode).where('d.status', '=', 'delivered')
+    .orderBy('d.delivered_at').limit(Math.min(Math.max(limit, 1), 1000)).execute();
+  return rows.map((r) => {
+    const e = (typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope) as { subject: string; otherInfo?: { priority?: number } };
+    return {
+      id: r.id, documentId: r.document_id, from: r.from_code, subject: e.subject, businessDocType: Number(r.business_doc_type),
+      priority: e.otherInfo?.priority ?? 0, deliveredAt: r.delivered_at ? new Date(r.delivered_at).toISOString() : null,
+    };
+  });
+}
+
+async function assertDelivered(deps: ExchangeDeps, receiverCode: string, id: string): Promise<'delivered' | 'acknowledged'> {
+  const d = await findDelivery(deps.db, id, receiverCode);
+  if (!d || (d.status !== 'delivered' && d.status !== 'acknowledged')) {
+    throw new AppError('EXCHANGE_MESSAGE_NOT_FOUND', `No message ${id} has been delivered to ${receiverCode}.`);
+  }
+  return d.status;
+}
+
+/** A delivered message with its attachments (base64) and hop trail. */
+export async function getInboxMessage(deps: ExchangeDeps, receiverCode: string, id: string): Promise<PushedMessage & { status: string }> {
+  const status = await assertDelivered(deps, receiverCode, id);
+  return { ...(await buildPushedMessage(deps, await getMessage(deps.db, id))), status };
+}
+
+/** Acknowledges receipt (idempotent) and records status 01 for the sender. */
+export async function ackInboxMessage(deps: ExchangeDeps, receiverCode: string, id: string): Promise<{ id: string; status: 'acknowledged' }> {
+  await assertDelivered(deps, receiverCode, id);
+  if (await markAcknowledged(deps.db, id, receiverCode)) {
+    const m = await getMessage(deps.db, id);
+    await recordStatus(deps, {
+      messageId: id, from: receiverCode, to: m.fromCode, documentId: m.documentId, code: '01',
+      description: 'Đã nhận văn bản (xác nhận qua hộp thư đến)', at: deps.now?.() ?? new Date(),
+    });
+  }
+  return { id, status: 'acknowledged' };
+}
