@@ -12,7 +12,7 @@ import { isCatalogDict, RepairResult, scanObjects } from './repair';
 import { Revision, revisionsFromEofMarkers, revisionsFromSections } from './revisions';
 import { CryptMethod, openSecurityHandler, SecurityHandler } from './security';
 import { loadXrefChain, XrefChain } from './xref-chain';
-import type { XrefEntry } from './xref';
+import { XrefTable } from './xref-table';
 
 /** A decoded object stream: where each member starts. */
 interface ObjStmCache {
@@ -26,7 +26,7 @@ interface ObjStmCache {
 /** An open document. Create with `openPdf`. */
 export class PdfDocument {
   /** Object locations (merged over all revisions, or rebuilt by a repair scan). */
-  entries = new Map<number, XrefEntry>();
+  entries = new XrefTable();
   /** The effective trailer (/Root, /Info, /ID, /Encrypt, /Size). */
   trailer = new PdfDict();
   /** The chain as read, newest section first (empty after a repair). */
@@ -137,9 +137,8 @@ export class PdfDocument {
 
   /** Highest object number in use plus one (the next free number for an incremental update). */
   get nextObjectNumber(): number {
-    let max = asInt(this.trailer.get('Size')) ?? 0;
-    for (const n of this.entries.keys()) if (n >= max) max = n + 1;
-    return Math.max(max, 1);
+    const size = asInt(this.trailer.get('Size')) ?? 0;
+    return Math.max(size, this.entries.maxNum + 1, 1);
   }
 
   /** Every revision (incremental section) oldest first, with the byte offset where it ends. */

@@ -88,7 +88,7 @@ export class IncrementalWriter {
     }
     const isFull = doc.repaired;
     const kind = doc.chain?.sections[0]?.kind ?? 'table';
-    const hasCompressed = [...doc.entries.values()].some((e) => e.type === 'c');
+    const hasCompressed = isFull && doc.entries.hasCompressed();
     const trailer = this.trailerBase(isFull);
     const startxref = base.length + sink.length;
     if ((isFull && hasCompressed) || (!isFull && kind === 'stream')) {

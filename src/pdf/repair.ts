@@ -9,11 +9,11 @@ import { AppError } from '../errors';
 import { LimitGuard } from './limits';
 import { asName, PdfDict, PdfRef, PdfStream } from './objects';
 import { DELIM, Parser, WS } from './parser';
-import type { XrefEntry } from './xref';
+import { XrefEntry, XrefTable } from './xref-table';
 
 /** What a repair scan found. */
 export interface RepairResult {
-  entries: Map<number, XrefEntry>;
+  entries: XrefTable;
   trailer: PdfDict;
   /** Object streams found (their members are resolved by the reader). */
   objectStreams: number[];
@@ -30,7 +30,7 @@ function isDigit(c: number): boolean {
 
 /** Scans `buf` for object headers and trailers. */
 export function scanObjects(buf: Buffer, guard: LimitGuard, startAt = 0): RepairResult {
-  const entries = new Map<number, XrefEntry>();
+  const entries = new XrefTable(guard.limits.maxObjects);
   const objectStreams: number[] = [];
   const catalogs: number[] = [];
   let found = 0;
@@ -79,7 +79,7 @@ export function scanObjects(buf: Buffer, guard: LimitGuard, startAt = 0): Repair
 }
 
 /** The last trailer (or xref stream dictionary) that names a /Root wins; its keys are merged over earlier ones. */
-function findTrailer(buf: Buffer, entries: Map<number, XrefEntry>, guard: LimitGuard): PdfDict {
+function findTrailer(buf: Buffer, entries: XrefTable, guard: LimitGuard): PdfDict {
   const merged = new PdfDict();
   const candidates: PdfDict[] = [];
   for (let i = buf.indexOf(TRAILER); i >= 0; i = buf.indexOf(TRAILER, i + 7)) {
@@ -115,9 +115,7 @@ function findTrailer(buf: Buffer, entries: Map<number, XrefEntry>, guard: LimitG
   }
   const root = merged.get('Root');
   if (root instanceof PdfRef && !isCatalogAt(buf, entries.get(root.num))) merged.delete('Root');
-  let max = 0;
-  for (const n of entries.keys()) if (n > max) max = n;
-  merged.set('Size', max + 1);
+  merged.set('Size', entries.maxNum + 1);
   return merged;
 }
 

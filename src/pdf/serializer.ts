@@ -69,6 +69,19 @@ export function formatName(n: string): string {
   return out;
 }
 
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
+/** Lower-case hex digits of `b` as bytes (no intermediate string: placeholders are large). */
+function hexBytes(b: Uint8Array): Buffer {
+  if (b.length > 256 && b.every((x) => x === 0)) return Buffer.alloc(b.length * 2, 0x30);
+  const out = Buffer.allocUnsafe(b.length * 2);
+  for (let i = 0; i < b.length; i++) {
+    out[2 * i] = HEX[b[i] >> 4];
+    out[2 * i + 1] = HEX[b[i] & 15];
+  }
+  return out;
+}
+
 function literal(b: Uint8Array): string | undefined {
   let s = '(';
   for (const c of b) {
@@ -92,7 +105,12 @@ export function writeObject(sink: ByteSink, o: PdfObject, cipher?: ObjectCipher)
   else if (o instanceof PdfString) {
     const bytes = cipher && !o.isPlain ? cipher.string(o.bytes) : o.bytes;
     const lit = o.hex || bytes !== o.bytes ? undefined : literal(bytes);
-    sink.text(lit ?? `<${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')}>`);
+    if (lit !== undefined) sink.text(lit);
+    else {
+      sink.text('<');
+      sink.bytes(hexBytes(bytes));
+      sink.text('>');
+    }
   } else if (Array.isArray(o)) {
     sink.text('[');
     o.forEach((x, i) => {

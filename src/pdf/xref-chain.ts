@@ -5,13 +5,14 @@
 import { AppError } from '../errors';
 import { LimitGuard } from './limits';
 import { asInt, PdfDict } from './objects';
-import { readXrefSection, readXrefStream, XrefEntry, XrefSection } from './xref';
+import { readXrefSection, readXrefStream, XrefSection } from './xref';
+import { XrefTable } from './xref-table';
 
 /** The merged view of every section reachable from the last `startxref`. */
 export interface XrefChain {
   /** Newest first. */
   sections: XrefSection[];
-  entries: Map<number, XrefEntry>;
+  entries: XrefTable;
   trailer: PdfDict;
   /** The offset the last `startxref` names. */
   startxref: number;
@@ -54,7 +55,7 @@ export function loadXrefChain(buf: Buffer, guard: LimitGuard, headerOffset: numb
     if (sec.kind === 'table' && stm !== undefined && !seen.has(stm)) {
       seen.add(stm);
       const hidden = readXrefStream(buf, stm + shift, guard);
-      for (const [n, e] of hidden.entries) if (!sec.entries.has(n)) sec.entries.set(n, e);
+      sec.entries.fillFrom(hidden.entries);
     }
     sections.push(sec);
     const prev = sec.trailer.get('Prev');
@@ -71,10 +72,10 @@ export function loadXrefChain(buf: Buffer, guard: LimitGuard, headerOffset: numb
       shift = headerOffset;
     }
   }
-  const entries = new Map<number, XrefEntry>();
+  const entries = new XrefTable(guard.limits.maxObjects);
   const trailer = new PdfDict();
   for (const s of sections) {
-    for (const [n, e] of s.entries) if (!entries.has(n)) entries.set(n, e);
+    entries.fillFrom(s.entries);
     for (const [k, v] of s.trailer) if (!trailer.has(k) && ['Root', 'Info', 'ID', 'Encrypt', 'Size'].includes(k)) trailer.set(k, v);
     guard.checkObjects(entries.size);
   }

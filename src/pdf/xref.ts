@@ -9,12 +9,9 @@ import { decodeFilters, filterSteps } from './filters';
 import { LimitGuard } from './limits';
 import { asArray, asInt, asName, PdfDict, PdfStream } from './objects';
 import { Parser, WS } from './parser';
+import { XrefTable } from './xref-table';
 
-/** Where an object lives: at a byte offset, inside an object stream, or nowhere. */
-export type XrefEntry =
-  | { type: 'n'; offset: number; gen: number }
-  | { type: 'c'; stream: number; index: number }
-  | { type: 'f' };
+export type { XrefEntry } from './xref-table';
 
 /** One cross-reference section as read. */
 export interface XrefSection {
@@ -24,7 +21,7 @@ export interface XrefSection {
   /** Byte offset just after the section (after the trailer dictionary or `endobj`). */
   end: number;
   trailer: PdfDict;
-  entries: Map<number, XrefEntry>;
+  entries: XrefTable;
   /** Object number of the xref stream itself. */
   streamNum?: number;
 }
@@ -51,7 +48,7 @@ export function readXrefTable(buf: Buffer, offset: number, guard: LimitGuard): X
   while (p < end && WS[buf[p]]) p++;
   if (buf.toString('latin1', p, p + 4) !== 'xref') throw broken(offset, 'expected the keyword "xref"');
   p += 4;
-  const entries = new Map<number, XrefEntry>();
+  const entries = new XrefTable(guard.limits.maxObjects);
   for (;;) {
     guard.tick();
     let q = p;
@@ -64,6 +61,7 @@ export function readXrefTable(buf: Buffer, offset: number, guard: LimitGuard): X
     const [count, b] = readInt(buf, a, end);
     if (start < 0 || count < 0) throw broken(offset, 'a subsection header is not "start count"');
     guard.checkObjects(entries.size + count);
+    entries.reserve(start + count);
     p = b;
     let first = start;
     for (let i = 0; i < count; i++) {
@@ -78,7 +76,7 @@ export function readXrefTable(buf: Buffer, offset: number, guard: LimitGuard): X
       // A first subsection "1 n" whose first line is the head of the free list really starts at 0.
       if (i === 0 && start === 1 && type === 0x66 && gen === 65535 && off === 0) first = 0;
       const num = first + i;
-      if (!entries.has(num)) entries.set(num, type === 0x6e ? { type: 'n', offset: off, gen } : { type: 'f' });
+      if (!entries.has(num)) entries.setRaw(num, type === 0x6e ? 1 : 3, off, gen);
     }
   }
   const parser = new Parser(buf, p, guard);
@@ -111,7 +109,8 @@ export function readXrefStream(buf: Buffer, offset: number, guard: LimitGuard): 
     for (let i = 0; i < width; i++) v = v * 256 + data[pos + i];
     return v;
   };
-  const entries = new Map<number, XrefEntry>();
+  const entries = new XrefTable(guard.limits.maxObjects);
+  entries.reserve(size);
   let pos = 0;
   for (let k = 0; k < index.length; k += 2) {
     guard.checkObjects(entries.size + index[k + 1]);
@@ -122,9 +121,8 @@ export function readXrefStream(buf: Buffer, offset: number, guard: LimitGuard): 
       const type = field(pos, w[0], 1);
       const f2 = field(pos + w[0], w[1], 0);
       const f3 = field(pos + w[0] + w[1], w[2], 0);
-      if (type === 1) entries.set(n, { type: 'n', offset: f2, gen: f3 });
-      else if (type === 2) entries.set(n, { type: 'c', stream: f2, index: f3 });
-      else if (type === 0) entries.set(n, { type: 'f' });
+      if (type === 1 || type === 2) entries.setRaw(n, type, f2, f3);
+      else if (type === 0) entries.setRaw(n, 3, 0, 0);
       // other types are reserved and mean "null object" (7.5.8.3)
     }
   }
