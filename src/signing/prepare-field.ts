@@ -20,7 +20,7 @@ import {
 export type FieldTarget = { kind: 'existing'; field: FormField & { ref: PdfRef } } | { kind: 'new'; fullName: string };
 
 /** Picks the field: the named one if it exists (and is an unsigned signature field), else a new one. */
-export function chooseField(fields: FormField[], fieldName: string | undefined): FieldTarget {
+export function chooseField(fields: FormField[], fieldName: string | undefined, fillEmpty = false): FieldTarget {
   if (fieldName !== undefined) {
     const found = fields.find((f) => f.fullName === fieldName);
     if (found) {
@@ -38,6 +38,9 @@ export function chooseField(fields: FormField[], fieldName: string | undefined):
     }
     return { kind: 'new', fullName: fieldName };
   }
+  // Like Acrobat, an unnamed invisible signature fills the document's first empty signature field.
+  const empty = fillEmpty ? fields.find((f) => f.type === 'Sig' && !(f.value instanceof PdfDict) && f.ref) : undefined;
+  if (empty?.ref) return { kind: 'existing', field: { ...empty, ref: empty.ref } };
   const taken = new Set(fields.map((f) => f.fullName));
   let i = 1;
   while (taken.has(`Signature${i}`)) i++;

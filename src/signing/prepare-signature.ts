@@ -134,7 +134,7 @@ export function prepareSignature(doc: PdfDocument, opts: PrepareSignatureOptions
     checkDocMdp(doc, opts.certify);
     const w = new IncrementalWriter(doc);
     const catalog = new CatalogEdit(w);
-    const target = chooseField(listFields(doc), opts.fieldName);
+    const target = chooseField(listFields(doc), opts.fieldName, !opts.appearance && !opts.rect);
     const sigRef = w.add(signatureDictionary(opts));
     if (target.kind === 'existing') {
       const field = new PdfDict(target.field.dict);
