@@ -4,6 +4,7 @@
  * the placeholder from the real chain, prepare the incremental update, hash the ByteRange, let the
  * KeyHandle sign the CMS signed attributes, embed. The output begins with the exact input bytes.
  */
+import { X509Certificate } from 'node:crypto';
 import { AppError } from '../errors';
 import { buildPadesCms, estimateCmsSize } from '../cms/build-pades-cms';
 import type { HashAlgorithm, KeyHandle } from '../keys/key-handle';
@@ -52,6 +53,18 @@ export interface SignedPdf {
   cmsUsed: number;
 }
 
+/** Parsed signer certificates, once per key (parsing costs more than the RSA signature). */
+const parsedCertificates = new WeakMap<KeyHandle, X509Certificate>();
+
+function certificateOf(key: KeyHandle): X509Certificate {
+  let cert = parsedCertificates.get(key);
+  if (!cert) {
+    cert = new X509Certificate(key.certificate);
+    parsedCertificates.set(key, cert);
+  }
+  return cert;
+}
+
 const SUBFILTERS = { etsi: 'ETSI.CAdES.detached', adbe: 'adbe.pkcs7.detached' } as const;
 
 /** Signs `input` with `key` (PAdES B-B, or adbe.pkcs7.detached on request). */
@@ -60,7 +73,7 @@ export async function signPdf(input: Uint8Array, key: KeyHandle, options: SignPd
   const subFilter = SUBFILTERS[options.subFilter ?? 'etsi'];
   if (!subFilter) throw new AppError('VALIDATION_FAILED', 'The SubFilter must be etsi or adbe');
   const signingTime = options.signingTime ?? new Date();
-  assertUsableAt(key.certificate, signingTime);
+  assertUsableAt(certificateOf(key), signingTime);
 
   const doc = openPdf(input, options.limits);
   const contentsSize = estimateCmsSize(key, hash, { subFilter });
