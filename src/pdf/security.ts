@@ -156,12 +156,15 @@ export function openSecurityHandler(encrypt: PdfDict, id0: Buffer): SecurityHand
       key = aes256NoIv(h(u.subarray(40, 48)), bytesOf(encrypt.get('UE')).subarray(0, 32));
     }
   } else {
-    const candidates = [Buffer.alloc(0), userPasswordFromEmptyOwner(o, r, n)];
-    for (const pw of candidates) {
-      const k = keyR4(pw, o, p, id0, r, n, encMeta);
-      if (checkUser(k, u, id0, r)) {
-        key = k;
-        break;
+    // A missing or wrong /Length is common (qpdf bad-encryption-length): also try 128-bit keys.
+    const lengths = r >= 3 && n !== 16 ? [n, 16] : [n];
+    search: for (const len of lengths) {
+      for (const pw of [Buffer.alloc(0), userPasswordFromEmptyOwner(o, r, len)]) {
+        const k = keyR4(pw, o, p, id0, r, len, encMeta);
+        if (checkUser(k, u, id0, r)) {
+          key = k;
+          break search;
+        }
       }
     }
   }
