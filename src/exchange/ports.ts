@@ -4,6 +4,7 @@
  * the webhook transport and the federation peer transport.
  */
 import type { DocumentVerdict } from '../verification/report';
+import type { DocumentStore } from '../storage/document-store';
 import type { DeliveryJob } from './delivery-job';
 
 /** How a receiver gets its documents (issue 5 item 1). */
@@ -25,12 +26,8 @@ export interface AgencyDirectory {
   findAgency(code: string): Promise<ExchangeAgency | null>;
 }
 
-/** Content-addressed file storage (src/storage DocumentStore, seen through what we use). */
-export interface FileStore {
-  /** Stores bytes and returns the key to read them back (idempotent for equal bytes). */
-  put(bytes: Buffer): Promise<string>;
-  get(key: string): Promise<Buffer>;
-}
+/** Content-addressed file storage: the registry's DocumentStore (src/storage). */
+export type FileStore = Pick<DocumentStore, 'put' | 'get'>;
 
 /** The part of a verification report the exchange keeps and answers with. */
 export interface AttachmentVerification {
