@@ -8,6 +8,15 @@ import type { Config } from './config';
 import type { Logger } from './log';
 import type { Mount } from './http/app';
 import { adminAuthenticator } from './http/auth';
+import { registryAuthenticator } from './http/registry-authenticator';
+import { createAgenciesRouter } from './http/routes/agencies-router';
+import { createDocumentsRouter } from './http/routes/documents-router';
+import { openDatabase, type Database } from './registry/database';
+import { FsDocumentStore } from './storage/fs-document-store';
+import type { DocumentStore } from './storage/document-store';
+import type { DocumentsDeps } from './documents/document';
+import { createCitizenRouter } from './web/citizen-router';
+import { citizenCheckFromReport } from './web/citizen-check';
 import { createSignRouter } from './http/routes/sign-router';
 import { createVerifyRouter } from './http/routes/verify-router';
 import { loadKeyStoreFromFile } from './keys/load-key-store-fs';
@@ -26,6 +35,9 @@ export interface Services {
   config: Config;
   keys: KeyStore;
   trustStore: TrustStore;
+  database: Database;
+  store: DocumentStore;
+  documents: DocumentsDeps;
   verify: (pdf: Uint8Array, at?: Date) => Promise<VerificationReport>;
   mounts: Mount[];
   health: () => Promise<Record<string, unknown>>;
@@ -53,11 +65,25 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
   };
   const verify = (pdf: Uint8Array, at?: Date) =>
     verifyPdf(pdf, createVerificationContext({ trustStore, now: at ?? new Date(), limits }));
-  const auth = adminAuthenticator(config.ADMIN_API_KEY);
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  const store = new FsDocumentStore(path.join(config.dataDir, 'files'));
+  const documents: DocumentsDeps = { db: database.db, store, publicBaseUrl: config.PUBLIC_BASE_URL };
+  const auth = adminAuthenticator(config.ADMIN_API_KEY, registryAuthenticator(database.db));
 
   const mounts: Mount[] = [
     { path: '/api/v1', router: createSignRouter({ auth, keys, maxPdfBytes: config.MAX_PDF_BYTES }) },
     { path: '/api/v1', router: createVerifyRouter({ verify, maxPdfBytes: config.MAX_PDF_BYTES, perMinute: config.PUBLIC_RATE_LIMIT }) },
+    { path: '/', router: createDocumentsRouter({ auth, documents }) },
+    { path: '/', router: createAgenciesRouter({ auth, db: database.db }) },
+    {
+      path: '/',
+      router: createCitizenRouter({
+        documents,
+        verifyPdf: async (pdf) => citizenCheckFromReport(await verify(pdf)),
+        rateLimitPerMinute: config.PUBLIC_RATE_LIMIT,
+        maxUploadBytes: config.MAX_PDF_BYTES,
+      }),
+    },
   ];
   if (!config.ADMIN_API_KEY) logger.warn('ADMIN_API_KEY is not set: administrator endpoints refuse every call');
 
@@ -65,12 +91,16 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
     config,
     keys,
     trustStore,
+    database,
+    store,
+    documents,
     verify,
     mounts,
-    health: async () => ({ keys: keys.list().length }),
+    health: async () => ({ keys: keys.list().length, database: database.driver }),
     startWorker: async () => async () => undefined,
     close: async () => {
       await keys.close();
+      await database.close();
     },
   };
 }

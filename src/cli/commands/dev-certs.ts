@@ -6,17 +6,13 @@ import { toAppError } from '../../errors';
 import { DEV_PKI_SPEC } from '../../pki/dev-pki-spec';
 import { generateDevPki } from '../../pki/generate-dev-pki';
 import { writeDevPki } from '../../pki/write-dev-pki';
+import type { CliIo } from '../io';
 
-/** Output streams of a command. */
-export interface CommandIo {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
 
 const USAGE = 'usage: kyso dev-certs [--out DIR]\n';
 
 /** Runs the command; returns the exit code. */
-export async function run(args: string[], io: CommandIo): Promise<number> {
+export async function run(args: string[], io: CliIo): Promise<number> {
   let outDir = 'certs-dev';
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -25,21 +21,21 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     } else if (arg.startsWith('--out=')) {
       outDir = arg.slice('--out='.length);
     } else if (arg === '--help' || arg === '-h') {
-      io.stdout.write(USAGE);
+      io.stdout(USAGE);
       return 0;
     } else {
-      io.stderr.write(`kyso dev-certs: unknown argument ${arg}\n${USAGE}`);
+      io.stderr(`kyso dev-certs: unknown argument ${arg}\n${USAGE}`);
       return 2;
     }
   }
   try {
     const pki = generateDevPki(DEV_PKI_SPEC, new Date());
     const written = writeDevPki(pki, outDir);
-    io.stdout.write(`wrote ${written.length} files of the development PKI (NOT for production) to ${outDir}\n`);
+    io.stdout(`wrote ${written.length} files of the development PKI (NOT for production) to ${outDir}\n`);
     return 0;
   } catch (e) {
     const err = toAppError(e);
-    io.stderr.write(`kyso dev-certs: ${err.code}: ${err.message}\n`);
+    io.stderr(`kyso dev-certs: ${err.code}: ${err.message}\n`);
     return 1;
   }
 }
