@@ -9,3 +9,7 @@ export { findAnchorText, type AnchorMatch, type AnchorOptions } from './find-anc
 export { placeOverPersonal, imageRectOnPage, placeTopRight, toPdfRect } from './place-appearance';
 export { graftPageAsXObject, appearanceFrom, type GraftedAppearance } from './graft-page-as-xobject';
 export { loadTinosFonts, DEFAULT_FONT_DIR } from './load-tinos-fonts';
+export { createStampKit, type StampKit, type BuiltAppearance, type AppearanceBox } from './stamp-kit';
+export { buildSubsetFont, STAMP_CHARSET, type SubsetFont } from './subset-font';
+export { type AppearanceSize } from './place-appearance';
+export { findSignatureImage, type SignatureImage } from './find-signature-image';

@@ -6,12 +6,15 @@
 import { AppError } from '../errors';
 import { AppearancePdf, Rect } from './appearance-spec';
 
+/** What placement needs of an appearance: its size and where its parts are. */
+export type AppearanceSize = Pick<AppearancePdf, 'width' | 'height' | 'layout'>;
+
 /**
  * The widget rectangle of an organisation appearance placed so that its seal's right edge lies
  * one third into `personalImage` (the page rectangle of the personal signature image) and the
  * seal's centre is level with the image's centre.
  */
-export function placeOverPersonal(personalImage: Rect, organisation: AppearancePdf): Rect {
+export function placeOverPersonal(personalImage: Rect, organisation: AppearanceSize): Rect {
   const seal = organisation.layout.seal;
   if (!seal) throw new AppError('STAMP_SPEC_INVALID', 'The appearance has no seal to place');
   const x = personalImage.x + personalImage.width / 3 - (seal.x + seal.width);
@@ -20,7 +23,7 @@ export function placeOverPersonal(personalImage: Rect, organisation: AppearanceP
 }
 
 /** The page rectangle of a personal appearance's image once the widget is placed at `widget`. */
-export function imageRectOnPage(widget: Rect, personal: AppearancePdf): Rect {
+export function imageRectOnPage(widget: Rect, personal: AppearanceSize): Rect {
   const s = personal.layout.signature;
   if (!s) throw new AppError('STAMP_SPEC_INVALID', 'The appearance has no signature image');
   const kx = widget.width / personal.width, ky = widget.height / personal.height;
@@ -28,7 +31,7 @@ export function imageRectOnPage(widget: Rect, personal: AppearancePdf): Rect {
 }
 
 /** Top-right corner placement inside the page margins (Decree 30: right 15-20 mm, top 20-25 mm). */
-export function placeTopRight(pageBox: number[], block: AppearancePdf, marginRight = 42.5, marginTop = 42.5): Rect {
+export function placeTopRight(pageBox: number[], block: AppearanceSize, marginRight = 42.5, marginTop = 42.5): Rect {
   const [, , x1, y1] = pageBox;
   return { x: x1 - marginRight - block.width, y: y1 - marginTop - block.height, width: block.width, height: block.height };
 }

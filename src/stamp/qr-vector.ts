@@ -42,3 +42,34 @@ export function qrOperators(text: string, x: number, y: number, size: number): P
   ops.push(fill());
   return ops;
 }
+
+/**
+ * The same QR code as {@link qrOperators}, as content-stream text for appearance streams written
+ * directly (no pdf-lib document): a white square, then the dark runs as rectangles, one fill.
+ */
+export function qrContent(text: string, x: number, y: number, size: number): string {
+  let modules: { size: number; data: Uint8Array };
+  try {
+    modules = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules as unknown as typeof modules;
+  } catch (e) {
+    throw new AppError('STAMP_SPEC_INVALID', 'The QR text cannot be encoded as a QR code', { reason: String(e) });
+  }
+  const n = modules.size;
+  const unit = size / (n + 2 * QUIET_ZONE);
+  const f = (v: number) => (Math.round(v * 1000) / 1000).toString();
+  const out: string[] = [`1 1 1 rg ${f(x)} ${f(y)} ${f(size)} ${f(size)} re f 0 0 0 rg`];
+  for (let row = 0; row < n; row++) {
+    const top = y + size - (QUIET_ZONE + row) * unit;
+    for (let col = 0; col < n; ) {
+      if (!modules.data[row * n + col]) {
+        col++;
+        continue;
+      }
+      const start = col;
+      while (col < n && modules.data[row * n + col]) col++;
+      out.push(`${f(x + (QUIET_ZONE + start) * unit)} ${f(top - unit - 0.01)} ${f((col - start) * unit + 0.01)} ${f(unit + 0.02)} re`);
+    }
+  }
+  out.push('f');
+  return out.join('\n');
+}

@@ -1,0 +1,142 @@
+/**
+ * The signing use case behind `kyso sign` and POST /api/v1/sign (issue 4): a Decree 30/2020
+ * Appendix I visible signature (personal, organisation, attachment, copy or none), placed by an
+ * anchor text or a page rectangle, optionally the QR code of the registry entry and the
+ * registration. With a QR code the order is fixed because the QR is part of what is signed:
+ * reserve the id and token -> draw the QR into the organisation appearance -> sign -> complete the
+ * registration with the signed bytes, the signers and the metadata (Decree 45/2020 art. 18.2).
+ */
+import type { HashAlgorithm } from '../keys/key-handle';
+import type { KeyStore } from '../keys/load-key-store';
+import { openPdf } from '../pdf';
+import { signPdf, type SignedPdf } from '../signing/sign-pdf';
+import { formatVietnamTime, type StampKit } from '../stamp';
+import type { Actor, DocumentsDeps } from './document';
+import { signerFromCertificate, signersOf } from './document-signers';
+import { completeDocument, registerDocument, reserveDocument, type DocumentMetadata, type ReservedDocument } from './register-document';
+import { checkSignRequest, resolveAppearance, type AppearanceChoice, type CopyKind } from './sign-appearance';
+
+export type { AppearanceChoice, CopyKind };
+
+/** What {@link signDocument} needs. */
+export interface SignDocumentDeps {
+  keys: Pick<KeyStore, 'get' | 'list'>;
+  /** Per-process appearance caches (fonts, images), see createStampKit. */
+  stamp: StampKit;
+  /** The registry; required for `qr` and `register`. */
+  documents?: DocumentsDeps;
+  /** @defaultValue () => new Date() */
+  now?: () => Date;
+}
+
+/** One signing request. */
+export interface SignDocumentInput {
+  pdf: Uint8Array;
+  keyAlias: string;
+  /** Who asks (the registry checks that an agency issues only in its own name). */
+  actor: Actor;
+  /** @defaultValue 'none' (invisible signature) */
+  appearance?: AppearanceChoice;
+  /** Personal signature image (blue, transparent PNG). */
+  signatureImage?: Uint8Array;
+  /** Seal image (red, transparent PNG, real size). */
+  sealImage?: Uint8Array;
+  /** Place under this text, e.g. "CHỦ TỊCH". */
+  anchor?: string;
+  /** 0-based page index of the rectangle (or the page to search the anchor on). */
+  page?: number;
+  /** Widget rectangle x, y, width, height in points (origin bottom left). */
+  rect?: [number, number, number, number];
+  /** Draw the registry's QR code (organisation appearance only); implies `register`. */
+  qr?: boolean;
+  register?: boolean;
+  numberAndNotation?: string;
+  title?: string;
+  documentType?: string;
+  /** Printed organisation name. @defaultValue the certificate's O, else its CN */
+  organisationName?: string;
+  /** @defaultValue 'SAO Y' */
+  copyKind?: CopyKind;
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+  fieldName?: string;
+  subFilter?: 'etsi' | 'adbe';
+  certify?: 1 | 2 | 3;
+  hash?: HashAlgorithm;
+}
+
+/** The signed file and, when registered, its registry entry. */
+export interface SignDocumentResult {
+  bytes: Buffer;
+  fieldName: string;
+  signingTime: Date;
+  /** Where the widget went (absent for an invisible signature). */
+  placement?: { page: number; rect: [number, number, number, number] };
+  document?: { id: string; verificationUrl: string; sha256: string | null };
+}
+
+/**
+ * Signs `input.pdf` with the configured key `input.keyAlias`, with the chosen appearance and,
+ * on request, the QR code and the registration. Throws AppError: VALIDATION_FAILED (missing
+ * image, number, title, agency, registry), KEY_NOT_FOUND, PDF_ANCHOR_NOT_FOUND, STAMP_* and the
+ * signing and registry errors. A reservation made for a QR code stays `pending` if signing fails.
+ */
+export async function signDocument(deps: SignDocumentDeps, input: SignDocumentInput): Promise<SignDocumentResult> {
+  const entry = deps.keys.list().find((e) => e.alias === input.keyAlias);
+  const register = Boolean(input.register || input.qr);
+  checkSignRequest(input, { register, hasRegistry: Boolean(deps.documents), agencyCode: entry?.agencyCode ?? undefined });
+  const key = await deps.keys.get(input.keyAlias);
+  const signingTime = (deps.now ?? (() => new Date()))();
+  const doc = openPdf(input.pdf);
+
+  let reserved: ReservedDocument | undefined;
+  if (input.qr && deps.documents) {
+    reserved = await reserveDocument(deps.documents, { issuingAgencyCode: entry?.agencyCode as string, actor: input.actor });
+  }
+  const visible = resolveAppearance(deps.stamp, doc, input, {
+    certificate: key.certificate,
+    signingTime: formatVietnamTime(signingTime),
+    qr: reserved ? { url: reserved.verificationUrl, documentId: reserved.id } : undefined,
+  });
+  const signed: SignedPdf = await signPdf(input.pdf, key, {
+    signingTime,
+    reason: input.reason,
+    location: input.location,
+    contactInfo: input.contactInfo,
+    fieldName: input.fieldName,
+    subFilter: input.subFilter,
+    certify: input.certify,
+    hash: input.hash,
+    page: visible?.page,
+    rect: visible?.rect,
+    appearance: visible?.appearance,
+  });
+  const result: SignDocumentResult = {
+    bytes: signed.bytes,
+    fieldName: signed.fieldName,
+    signingTime,
+    placement: visible ? { page: visible.page, rect: visible.rect } : undefined,
+  };
+  if (!register || !deps.documents) return result;
+
+  const metadata: DocumentMetadata = {
+    numberAndNotation: input.numberAndNotation as string,
+    title: input.title as string,
+    documentType: input.documentType,
+    signers: [...signersOf(doc), signerFromCertificate(key.certificate, formatVietnamTime(signingTime))],
+  };
+  if (reserved) {
+    const done = await completeDocument(deps.documents, { id: reserved.id, signedBytes: signed.bytes, metadata, actor: input.actor });
+    result.document = { id: reserved.id, verificationUrl: reserved.verificationUrl, sha256: done.sha256 };
+  } else {
+    const done = await registerDocument(deps.documents, {
+      issuingAgencyCode: entry?.agencyCode as string,
+      signedBytes: signed.bytes,
+      metadata,
+      actor: input.actor,
+    });
+    result.document = { id: done.id, verificationUrl: done.verificationUrl, sha256: done.document.sha256 };
+  }
+  return result;
+}
