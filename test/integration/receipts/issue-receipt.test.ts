@@ -1,0 +1,83 @@
+import { issueReceipt } from '../../../src/receipts/issue-receipt';
+import { isAppError } from '../../../src/errors';
+import type { Database } from '../../../src/registry/database';
+import { openTestDatabase } from '../../helpers/test-db';
+import { openDatabase } from '../../../src/registry/database';
+import { TEST_DATABASE_URL, dropSchema } from '../../helpers/test-db';
+import { randomBytes } from 'node:crypto';
+import { receiptsDeps, request, seedCatalog } from './receipts-test-deps';
+
+describe('issueReceipt on postgres', () => {
+  let database: Database;
+  let schema: string;
+
+  beforeEach(async () => {
+    schema = `kyso_t_issue_${process.pid}_${randomBytes(4).toString('hex')}`;
+    database = await openDatabase({ databaseUrl: TEST_DATABASE_URL, dataDir: ':memory:', schema, poolSize: 34 });
+    await seedCatalog(database);
+  });
+  afterEach(async () => {
+    await database.close();
+    await dropSchema(schema);
+  });
+
+  test('when a request is issued, then it gets number 1 of EBL01/YYT, total from the catalogue and stored files', async () => {
+    const deps = receiptsDeps(database);
+    const r = await issueReceipt(deps, request('key-0001'), 'test');
+    expect(r).toMatchObject({ templateSymbol: 'EBL01', number: 1, numberText: '0000001', total: 79000, status: 'issued', kind: 'original' });
+    expect(r.symbol).toMatch(/^\d{2}T$/);
+    expect(r.lookupUrl).toMatch(new RegExp(`^http://localhost:3000/r/${r.id}\\?t=[A-Za-z0-9_-]{24}$`));
+    const xml = (await deps.store.get(r.xmlSha256))!.toString('utf8');
+    expect(xml).toContain('<TgTTTBSo>79000</TgTTTBSo><TgTTTBChu>Bảy mươi chín nghìn đồng</TgTTTBChu>');
+    const pdf = (await deps.store.get(r.pdfSha256))!;
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.includes(Buffer.from('/ETSI.CAdES.detached'))).toBe(true);
+  });
+
+  test('when the same key is retried, then the same receipt comes back; with another body, then CONFLICT', async () => {
+    const deps = receiptsDeps(database);
+    const first = await issueReceipt(deps, request('key-0002'), 'test');
+    const again = await issueReceipt(deps, request('key-0002'), 'test');
+    expect(again).toEqual(first);
+    const err = await issueReceipt(deps, request('key-0002', { paymentMethod: 'card' }), 'test').catch((e) => e);
+    expect(isAppError(err, 'CONFLICT')).toBe(true);
+    expect(await database.db.selectFrom('receipts').select('id').execute()).toHaveLength(1);
+  });
+
+  test('when 32 issuers issue at once on one series, then numbers are 1..32 with no gap or duplicate', async () => {
+    const deps = receiptsDeps(database);
+    const issued = await Promise.all(Array.from({ length: 32 }, (_, i) => issueReceipt(deps, request(`key-conc-${i}`), 'test')));
+    expect(issued.map((r) => r.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+  });
+
+  test('when the same key is sent by 4 concurrent retries, then one receipt is issued and all get it', async () => {
+    const deps = receiptsDeps(database);
+    const all = await Promise.all([1, 2, 3, 4].map(() => issueReceipt(deps, request('key-dup-1'), 'test')));
+    expect(new Set(all.map((r) => r.id)).size).toBe(1);
+    const next = await issueReceipt(deps, request('key-after'), 'test');
+    expect(next.number).toBe(2);
+  });
+
+  test('when storing fails after the number is taken, then nothing is recorded and the next issue reuses the number', async () => {
+    const deps = receiptsDeps(database);
+    await issueReceipt(deps, request('key-ok-0001'), 'test');
+    const failing = receiptsDeps(database, {
+      store: { put: async () => { throw new Error('disk full'); }, get: async () => null, has: async () => false },
+    });
+    const err = await issueReceipt(failing, request('key-failing'), 'test').catch((e) => e);
+    expect(isAppError(err, 'INTERNAL')).toBe(true);
+    const next = await issueReceipt(deps, request('key-ok-0002'), 'test');
+    expect(next.number).toBe(2);
+    const numbers = (await database.db.selectFrom('receipts').select('number').orderBy('number').execute()).map((r) => Number(r.number));
+    expect(numbers).toEqual([1, 2]);
+  });
+
+  test('when an item names a fee missing from the catalogue, then FEE_NOT_FOUND and no number is used', async () => {
+    const deps = receiptsDeps(database);
+    const err = await issueReceipt(deps, request('key-notfound', { items: [{ procedureCode: 'X', feeCode: 'Y', quantity: 1 }] }), 'test').catch((e) => e);
+    expect(isAppError(err, 'FEE_NOT_FOUND')).toBe(true);
+    expect((await issueReceipt(deps, request('key-notfound-2'), 'test')).number).toBe(1);
+  });
+});
+
+void openTestDatabase;
