@@ -15,6 +15,11 @@ import { contentKey, isContentKey, type DocumentStore } from './document-store';
 export class FsDocumentStore implements DocumentStore {
   constructor(private readonly root: string) {}
 
+  /** The default store of a deployment: `${dataDir}/files`. */
+  static inDataDir(dataDir: string): FsDocumentStore {
+    return new FsDocumentStore(path.join(dataDir, 'files'));
+  }
+
   /** The path of a key (exposed for operators and tests). */
   pathOf(key: string): string {
     return path.join(this.root, key.slice(0, 2), key.slice(2, 4), key);

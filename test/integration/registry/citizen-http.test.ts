@@ -154,6 +154,31 @@ describe.each(TEST_DATABASE_KINDS)('registry HTTP API and citizen page on %s', (
     expect(statusOnly.text).not.toContain('/file');
   });
 
+  test('when an agency reserves, signs and completes over the API, then the QR URL opens the document; register works in one call', async () => {
+    const reserved = await call('POST', '/api/v1/documents/reserve', { key: issuerKey, json: { issuingAgencyCode: '000.00.14.H20' } });
+    expect(reserved.status).toBe(201);
+    const { id, token, verificationUrl } = reserved.json();
+    expect(verificationUrl).toBe(`https://tracuu.example.vn/v/${id}?t=${token}`);
+    const foreign = await call('POST', '/api/v1/documents/reserve', { key: otherKey, json: { issuingAgencyCode: '000.00.14.H20' } });
+    expect(foreign.status).toBe(403);
+    const form = (meta: unknown) => {
+      const fd = new FormData();
+      fd.append('metadata', JSON.stringify(meta));
+      fd.append('file', new Blob([SIGNED], { type: 'application/pdf' }), 'signed.pdf');
+      return fd;
+    };
+    const meta = { numberAndNotation: '77/CV-STTTT', title: 'Công văn', signers: [] };
+    const completed = await call('POST', `/api/v1/documents/${id}/complete`, { key: issuerKey, body: form(meta) });
+    expect([completed.status, completed.json().status]).toEqual([200, 'valid']);
+    expect((await call('GET', `/v/${id}?t=${token}`)).text).toContain('77/CV-STTTT');
+    const badMeta = await call('POST', `/api/v1/documents/${id}/complete`, { key: issuerKey, body: form({}) });
+    expect(badMeta.status).toBe(400);
+    const one = await call('POST', '/api/v1/documents', { key: issuerKey, body: form({ ...meta, numberAndNotation: '78/CV-STTTT' }) });
+    expect(one.status).toBe(201);
+    expect(one.json().document).toMatchObject({ issuingAgencyCode: '000.00.14.H20', numberAndNotation: '78/CV-STTTT', status: 'valid' });
+    expect((await call('POST', '/api/v1/documents', { key: ADMIN_KEY, body: form(meta) })).status).toBe(400);
+  });
+
   test('when the id is unknown or the token wrong, then page, file and check answers are identical (no enumeration)', async () => {
     const { id } = await registerDocument(deps, {
       issuingAgencyCode: '000.00.14.H20',
