@@ -23,6 +23,8 @@ export interface DeliveryWorkerOptions {
   lockDurationMs?: number;
   /** How often stalled jobs are looked for, ms. @defaultValue 30000 */
   stalledIntervalMs?: number;
+  /** Stalls tolerated before BullMQ fails a job (the sweeper re-enqueues it anyway). @defaultValue 1 */
+  maxStalledCount?: number;
 }
 
 /** Starts consuming; `close()` stops fetching and waits for active jobs (graceful drain). */
@@ -49,6 +51,7 @@ export function startDeliveryWorker(deps: ExchangeDeps, opts: DeliveryWorkerOpti
       concurrency: opts.concurrency ?? 16,
       lockDuration: opts.lockDurationMs ?? 30_000,
       stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      maxStalledCount: opts.maxStalledCount ?? 1,
       autorun: true,
     },
   );
