@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config';
+import type { PdfLimits } from './pdf/limits';
 import type { Logger } from './log';
 import type { Mount } from './http/app';
 import { adminAuthenticator } from './http/auth';
@@ -53,18 +54,24 @@ export async function openTrustStore(config: Pick<Config, 'TRUST_DIR'>): Promise
   return loadTrustStore(staticTrustAnchorSource(certificatesFromBytes(root)));
 }
 
-/** Builds the services of one process. */
-export async function buildServices(config: Config, logger: Logger): Promise<Services> {
-  const keys = loadKeyStoreFromFile(config.KEYS_FILE ?? path.join(PROJECT_ROOT, 'certs-dev', 'index.json'));
-  const trustStore = await openTrustStore(config);
-  const limits = {
+/** Input limits for one request: the configured sizes and a deadline MAX_PDF_MILLIS from now. */
+export function pdfLimitsOf(config: Config): () => Partial<PdfLimits> {
+  return () => ({
     maxBytes: config.MAX_PDF_BYTES,
     maxObjects: config.MAX_PDF_OBJECTS,
     maxDepth: config.MAX_PDF_DEPTH,
     maxDecompressedBytes: config.MAX_DECOMPRESSED_BYTES,
-  };
+    deadlineMs: Date.now() + config.MAX_PDF_MILLIS,
+  });
+}
+
+/** Builds the services of one process. */
+export async function buildServices(config: Config, logger: Logger): Promise<Services> {
+  const keys = loadKeyStoreFromFile(config.KEYS_FILE ?? path.join(PROJECT_ROOT, 'certs-dev', 'index.json'));
+  const trustStore = await openTrustStore(config);
+  const limits = pdfLimitsOf(config);
   const verify = (pdf: Uint8Array, at?: Date) =>
-    verifyPdf(pdf, createVerificationContext({ trustStore, now: at ?? new Date(), limits }));
+    verifyPdf(pdf, createVerificationContext({ trustStore, now: at ?? new Date(), limits: limits() }));
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
   const store = new FsDocumentStore(path.join(config.dataDir, 'files'));
   const documents: DocumentsDeps = { db: database.db, store, publicBaseUrl: config.PUBLIC_BASE_URL };
