@@ -6,7 +6,7 @@
  * catalog's /AF and in /EmbeddedFiles: the PDF is rendered from the XML, domain notes §6).
  * The PAdES signature is applied afterwards, over these bytes.
  */
-import fontkit from '@pdf-lib/fontkit';
+import { cachedFontkit } from './cached-fontkit';
 import { AFRelationship, PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import type { StampFonts } from '../stamp/appearance-spec';
 import { qrOperators } from '../stamp/qr-vector';
@@ -38,7 +38,7 @@ const MARGIN = 50;
 export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Uint8Array> {
   const { receipt } = input;
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(cachedFontkit);
   const regular = await doc.embedFont(input.fonts.regular, { subset: true });
   const bold = await doc.embedFont(input.fonts.bold, { subset: true });
   const page = doc.addPage(A4);
