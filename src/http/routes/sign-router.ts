@@ -1,7 +1,10 @@
 /**
  * POST /api/v1/sign: multipart with the PDF (`file`) and JSON `options` naming the alias of a key
  * configured on the server (callers never upload keys). Answers the signed PDF. The administrator
- * may use any key; an agency only the keys issued to its own agency code.
+ * may use any key; an agency only the keys issued to its own agency code. With the `signRequest`
+ * hook (src/documents/sign-request.ts) the options also choose a Decree 30 appearance, its place
+ * (anchor or 1-based page + rect), the QR code and the registration; a registered document is
+ * announced in X-Kyso-Document-Id and X-Kyso-Verification-Url.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -10,18 +13,10 @@ import type { KeyStore } from '../../keys/load-key-store';
 import { signPdf } from '../../signing/sign-pdf';
 import { principalOf, requireAuth, type Authenticator, type Principal } from '../auth';
 import { readMultipart } from '../multipart';
+import { ZSignRequestOptions } from '../../documents/sign-request';
 
-/** JSON options of a sign request. */
-export const signOptionsSchema = z.object({
-  keyAlias: z.string().min(1),
-  reason: z.string().max(500).optional(),
-  location: z.string().max(200).optional(),
-  contactInfo: z.string().max(200).optional(),
-  fieldName: z.string().min(1).max(100).optional(),
-  subFilter: z.enum(['etsi', 'adbe']).optional(),
-  certify: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
-  hash: z.enum(['sha256', 'sha384', 'sha512']).optional(),
-});
+/** JSON options of a sign request (the signing use case's schema: appearances, QR, registry). */
+export const signOptionsSchema = ZSignRequestOptions;
 export type SignOptions = z.infer<typeof signOptionsSchema>;
 
 /** What the sign route needs. */
@@ -72,11 +67,16 @@ export function createSignRouter(deps: SignRouterDeps): Router {
     if (deps.signRequest) {
       ({ bytes, headers = {} } = await deps.signRequest(file.data, options, principal));
     } else {
+      if (options.appearance || options.qr || options.register || options.anchor || options.rect) {
+        throw new AppError('VALIDATION_FAILED', 'Visible signatures and registration are not configured on this server.');
+      }
       const key = await deps.keys.get(options.keyAlias);
-      ({ bytes } = await signPdf(file.data, key, options));
+      const { reason, location, contactInfo, fieldName, subFilter, certify, hash } = options;
+      ({ bytes } = await signPdf(file.data, key, { reason, location, contactInfo, fieldName, subFilter, certify, hash }));
     }
     const name = (file.filename || 'document.pdf').replace(/\.pdf$/i, '').replace(/[^\w.-]+/g, '_');
     res.set(headers);
+    if (Object.keys(headers).length) res.set('Access-Control-Expose-Headers', Object.keys(headers).join(', '));
     res.set('Content-Type', 'application/pdf');
     res.set('Content-Disposition', `attachment; filename="${name}-signed.pdf"`);
     res.send(bytes);
