@@ -49,10 +49,11 @@ export function createBullDeliveryQueue(opts: BullQueueOptions): BullDeliveryQue
     retryStrategy: (times) => Math.min(200 * times, 2000),
   });
   let lastLogged = 0;
-  redis.on('error', (err) => {
+  const logError = (err: Error) => {
     if (Date.now() - lastLogged > 10_000) opts.logger.warn({ err: err.message, redis: redactRedisUrl(opts.redisUrl) }, 'redis unavailable');
     lastLogged = Date.now();
-  });
+  };
+  redis.on('error', logError);
   let queue: Queue | undefined;
   const jobOptions: JobsOptions = {
     attempts: opts.attempts ?? 8,
@@ -68,7 +69,10 @@ export function createBullDeliveryQueue(opts: BullQueueOptions): BullDeliveryQue
     if (redis.status === 'wait') await redis.connect().catch(() => undefined);
     if (redis.status !== 'ready') await waitReady(redis, connectTimeoutMs);
     if (redis.status !== 'ready') throw unavailable();
-    queue ??= new Queue(queueName, { connection: redis });
+    if (!queue) {
+      queue = new Queue(queueName, { connection: redis });
+      queue.on('error', logError);
+    }
     return queue;
   }
 
