@@ -8,7 +8,7 @@
  *   TBSCertificate ::= SEQUENCE { version [0] EXPLICIT, serialNumber, signature, issuer,
  *     validity, subject, subjectPublicKeyInfo, ..., extensions [3] EXPLICIT Extensions OPTIONAL }
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, KeyObject, X509Certificate } from 'node:crypto';
 import { AppError } from '../errors';
 import { bytesOf, childrenOf, contentOf, DerNode, oidOf, readDer, timeOf } from './parse-der';
 import { formatName, nameAttribute } from './parse-name';
@@ -20,6 +20,8 @@ export const KEY_USAGE = { digitalSignature: 0, nonRepudiation: 1, keyCertSign: 
 export interface ParsedCertificate {
   der: Buffer;
   x509: X509Certificate;
+  /** The subject public key, built once (X509Certificate.publicKey makes a new KeyObject per call). */
+  publicKey: KeyObject;
   sha256: string;
   serial: Buffer;
   serialHex: string;
@@ -75,6 +77,7 @@ function parseUncached(der: Buffer, sha256: string): ParsedCertificate {
   const cert: ParsedCertificate = {
     der,
     x509,
+    publicKey: x509.publicKey,
     sha256,
     serial,
     serialHex: serial.toString('hex').replace(/^(00)+(?=.)/, ''),

@@ -48,7 +48,6 @@ export function readDer(buf: Buffer, offset = 0, limit = buf.length, depth = 0):
   if (p >= limit) fail('truncated length');
   const first = buf[p++];
   const constructed = (tag & 0x20) !== 0;
-  const base = { buf, cls: tag & 0xc0, constructed, tagNumber, tag, start: offset };
   if (first === 0x80) {
     if (!constructed) fail('indefinite length on a primitive');
     let q = p;
@@ -57,7 +56,7 @@ export function readDer(buf: Buffer, offset = 0, limit = buf.length, depth = 0):
       if (buf[q] === 0 && buf[q + 1] === 0) break;
       q = readDer(buf, q, limit, depth + 1).end;
     }
-    return { ...base, contentStart: p, contentEnd: q, end: q + 2 };
+    return { buf, cls: tag & 0xc0, constructed, tagNumber, tag, start: offset, contentStart: p, contentEnd: q, end: q + 2 };
   }
   let length = first;
   if (first & 0x80) {
@@ -67,7 +66,7 @@ export function readDer(buf: Buffer, offset = 0, limit = buf.length, depth = 0):
     for (let i = 0; i < n; i++) length = length * 256 + buf[p++];
   }
   if (p + length > limit) fail('content past the end');
-  return { ...base, contentStart: p, contentEnd: p + length, end: p + length };
+  return { buf, cls: tag & 0xc0, constructed, tagNumber, tag, start: offset, contentStart: p, contentEnd: p + length, end: p + length };
 }
 
 /** The children of a constructed node, in order. */

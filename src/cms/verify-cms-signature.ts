@@ -95,7 +95,7 @@ export function verifyCmsSignature(cms: Buffer, digestContent: (hash: string) =>
   result.signature = verifySignatureValue(
     signerInfo.signedAttrsDer,
     signerInfo.signature,
-    signerCert.x509.publicKey,
+    signerCert.publicKey,
     signerInfo.signatureAlgorithm,
     signerInfo.digestAlgorithm,
   );

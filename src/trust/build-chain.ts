@@ -27,7 +27,7 @@ export function isIssuedBy(child: ParsedCertificate, issuer: ParsedCertificate):
   let ok = linkCache.get(key);
   if (ok === undefined) {
     try {
-      ok = child.x509.verify(issuer.x509.publicKey);
+      ok = child.x509.verify(issuer.publicKey);
     } catch {
       ok = false;
     }

@@ -27,7 +27,7 @@ type Status = { status: 'GOOD' | 'REVOKED'; revokedAt: Date | null; reason: stri
 const EKU_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
 
 function keyBits(cert: ParsedCertificate): Buffer {
-  const spki = cert.x509.publicKey.export({ type: 'spki', format: 'der' });
+  const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
   return contentOf(childrenOf(readDer(spki))[1]).subarray(1);
 }
 
@@ -50,7 +50,7 @@ function fromOcsp(ocsp: ParsedOcsp, cert: ParsedCertificate, issuer: ParsedCerti
     const signedBy = responders.find(
       (s) =>
         (s === issuer || (isIssuedBy(s, issuer) && s.extendedKeyUsage.includes(EKU_OCSP_SIGNING))) &&
-        verifySignatureValue(ocsp.tbs, ocsp.signature, s.x509.publicKey, ocsp.signatureAlgorithm, ocsp.signatureAlgorithm) === 'valid',
+        verifySignatureValue(ocsp.tbs, ocsp.signature, s.publicKey, ocsp.signatureAlgorithm, ocsp.signatureAlgorithm) === 'valid',
     );
     if (!signedBy) continue;
     return { status: r.status === 'good' ? 'GOOD' : 'REVOKED', revokedAt: r.revokedAt, reason: r.reason, source: 'NONE' };
@@ -60,7 +60,7 @@ function fromOcsp(ocsp: ParsedOcsp, cert: ParsedCertificate, issuer: ParsedCerti
 
 function fromCrl(crl: ParsedCrl, cert: ParsedCertificate, issuer: ParsedCertificate): Status | null {
   if (!crl.issuerDer.equals(cert.issuerDer)) return null;
-  const check = verifySignatureValue(crl.tbs, crl.signature, issuer.x509.publicKey, crl.signatureAlgorithm, crl.signatureAlgorithm);
+  const check = verifySignatureValue(crl.tbs, crl.signature, issuer.publicKey, crl.signatureAlgorithm, crl.signatureAlgorithm);
   if (check !== 'valid') return null;
   const hit = crl.revoked.get(cert.serialHex);
   return hit

@@ -8,6 +8,7 @@
  */
 import { asArray, asName, PdfDict, PdfDocument, PdfObject, PdfRef, PdfStream } from '../pdf';
 import type { ChangedObject, ModificationLevel } from './report';
+import { changedNumbers } from './changed-numbers';
 import { changedKeys, referencesIn, sameObject } from './same-object';
 
 /** Result of comparing two revisions. */
@@ -127,10 +128,14 @@ function rectArea(doc: PdfDocument, d: PdfDict): number {
   return r.length === 4 ? Math.abs((r[2] - r[0]) * (r[3] - r[1])) : 0;
 }
 
-/** Compares the signed revision `oldDoc` with the final `newDoc`. */
-export function analyseModifications(oldDoc: PdfDocument, newDoc: PdfDocument): ModificationAnalysis {
+/**
+ * Compares the signed revision `oldDoc` with the final `newDoc`.
+ * @param laterNumbers the object numbers defined after the signed revision (from the
+ *   cross-reference sections), or null to compare every object
+ */
+export function analyseModifications(oldDoc: PdfDocument, newDoc: PdfDocument, laterNumbers: readonly number[] | null = null): ModificationAnalysis {
   const out: ModificationAnalysis = { level: 'NONE', changes: [], changedFields: [], addsApprovalSignature: false };
-  const items = collectItems(oldDoc, newDoc);
+  const items = collectItems(oldDoc, newDoc, laterNumbers);
   if (refNum(oldDoc.trailer.get('Root')) !== refNum(newDoc.trailer.get('Root'))) {
     items.push({ num: refNum(newDoc.trailer.get('Root')) ?? 0, gen: 0, change: 'changed', oldV: null, newV: null, kind: 'trailer', level: 'OTHER', rule: 'catalog-replaced' });
   }
@@ -158,7 +163,7 @@ export function analyseModifications(oldDoc: PdfDocument, newDoc: PdfDocument): 
   return out;
 }
 
-function collectItems(oldDoc: PdfDocument, newDoc: PdfDocument): Item[] {
+function collectItems(oldDoc: PdfDocument, newDoc: PdfDocument, laterNumbers: readonly number[] | null): Item[] {
   const root = refNum(newDoc.trailer.get('Root'));
   const catalog = root !== undefined ? dictOf(safeGet(newDoc, root)) : undefined;
   const ctx = {
@@ -172,10 +177,10 @@ function collectItems(oldDoc: PdfDocument, newDoc: PdfDocument): Item[] {
   const fieldsRef = refNum(af?.get('Fields'));
   if (fieldsRef !== undefined) ctx.fieldArrays.add(fieldsRef);
   const raw: Array<Omit<Item, 'kind'>> = [];
-  for (const [num, e] of newDoc.entries) {
+  for (const num of changedNumbers(oldDoc, newDoc, laterNumbers)) {
+    const e = newDoc.entries.get(num);
     const o = oldDoc.entries.get(num);
-    if (o && JSON.stringify(o) === JSON.stringify(e)) continue;
-    if (e.type === 'f') {
+    if (!e || e.type === 'f') {
       if (o && o.type !== 'f') raw.push({ num, gen: 0, change: 'deleted', oldV: safeGet(oldDoc, num) ?? null, newV: null });
       continue;
     }
@@ -189,9 +194,6 @@ function collectItems(oldDoc: PdfDocument, newDoc: PdfDocument): Item[] {
       const a = refNum(d.get('Annots'));
       if (a !== undefined) ctx.annotArrays.add(a);
     }
-  }
-  for (const [num] of oldDoc.entries) {
-    if (!newDoc.entries.has(num)) raw.push({ num, gen: 0, change: 'deleted', oldV: safeGet(oldDoc, num) ?? null, newV: null });
   }
   return raw.map((r) => ({ ...r, kind: kindOf(newDoc, r.num, r.newV ?? r.oldV, ctx) }));
 }

@@ -33,6 +33,19 @@ function unreadable(e: unknown): AppError {
   return new AppError('VERIFY_UNREADABLE', `The PDF could not be processed within the limits: ${(e as Error).message}`, { reason: code }, { cause: e });
 }
 
+/** Where the revision of the last intact signature (sound ByteRange, digest and value) ends; 0 if none. */
+function intactEnd(outcomes: SignatureOutcome[], revisionEnds: number[]): number {
+  let end = 0;
+  for (const { report: r } of outcomes) {
+    const c = r.integrity.byteRangeChecks;
+    const intact = c.present && c.startsAtZero && c.singleGap && c.gapIsContents && c.insideFile && c.noOverlap;
+    if (intact && r.integrity.digestMatches && r.integrity.signatureValid && r.signedRevision !== null) {
+      end = Math.max(end, revisionEnds[r.signedRevision - 1]);
+    }
+  }
+  return end;
+}
+
 /** Verifies every signature of `bytes` under `context`. */
 export async function verifyPdf(input: Uint8Array, context: VerificationContext): Promise<VerificationReport> {
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
@@ -57,7 +70,7 @@ export async function verifyPdf(input: Uint8Array, context: VerificationContext)
       };
       for (const f of found) outcomes.push(await verifySignature(f, state));
       settlePermissions(doc, found, outcomes);
-      documentProblems.push(...checkDocumentStructure(doc, bytes, revisionEnds));
+      documentProblems.push(...checkDocumentStructure(doc, bytes, revisionEnds, intactEnd(outcomes, revisionEnds)));
     }
   } catch (e) {
     throw unreadable(e);

@@ -4,11 +4,12 @@
  * trust. Permissions (DocMDP/FieldMDP) and the final `allowed` flag are settled by verifyPdf,
  * which sees all signatures.
  */
-import { asName, asText, openPdf, PdfDocument } from '../pdf';
+import { asName, asText, PdfDocument } from '../pdf';
 import type { ParsedCertificate } from '../cms/parse-certificate';
 import type { RevocationEvidence } from '../trust/check-revocation';
 import type { VerificationContext } from '../trust/verification-context';
 import { analyseModifications, ModificationAnalysis } from './analyse-modifications';
+import { openSignedRevision, SignedRevision } from './open-signed-revision';
 import { checkByteRange } from './check-byte-range';
 import { byteRangeDigest, checkSignatureCms } from './check-signature-cms';
 import { checkSignatureTrust } from './check-signature-trust';
@@ -25,8 +26,8 @@ export interface DocumentState {
   dssCandidates: ParsedCertificate[];
   dssEvidence: RevocationEvidence;
   context: VerificationContext;
-  /** Opened revision prefixes by end offset. */
-  prefixes: Map<number, PdfDocument | null>;
+  /** Signed revisions by end offset (null: unreadable). */
+  prefixes: Map<number, SignedRevision | null>;
 }
 
 /** A signature report plus what verifyPdf needs to settle permissions. */
@@ -51,15 +52,15 @@ function revisionIndex(bytes: Buffer, ends: number[], end: number): number {
   return -1;
 }
 
-function prefix(state: DocumentState, end: number): PdfDocument | null {
-  if (!state.prefixes.has(end)) {
-    try {
-      state.prefixes.set(end, openPdf(state.bytes.subarray(0, end), state.context.limits));
-    } catch {
-      state.prefixes.set(end, null);
-    }
-  }
+function prefix(state: DocumentState, end: number): SignedRevision | null {
+  if (!state.prefixes.has(end)) state.prefixes.set(end, openSignedRevision(state.doc, end, state.context.limits));
   return state.prefixes.get(end)!;
+}
+
+/** Compares the signed revision with the final document; every object when the old one needed repair. */
+function compareRevisions(old: SignedRevision, doc: PdfDocument): ModificationAnalysis {
+  const analysis = analyseModifications(old.doc, doc, old.laterNumbers);
+  return old.doc.repaired && old.laterNumbers ? analyseModifications(old.doc, doc, null) : analysis;
 }
 
 /** Verifies `found` and returns its report (indication settled later by verifyPdf). */
@@ -87,7 +88,7 @@ export async function verifySignature(found: FoundSignature, state: DocumentStat
   if (coverage === 'ENTIRE_REVISION' && revisionsAfter > 0) {
     const old = prefix(state, state.revisionEnds[rev]);
     analysis = old
-      ? analyseModifications(old, doc)
+      ? compareRevisions(old, doc)
       : { level: 'OTHER', changes: [], changedFields: [], addsApprovalSignature: false };
   }
 
