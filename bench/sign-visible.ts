@@ -1,0 +1,90 @@
+/**
+ * Issue 4 benchmark: sign the one-page Quyết định with both visible Decree 30 appearances
+ * (personal under "CHỦ TỊCH", then organisation with the seal over the personal image and the
+ * registry's QR code) and register it (reserve -> sign -> complete: PGlite under a temporary
+ * DATA_DIR, signed files in the content-addressed file store). Two RSA-2048 signatures per
+ * document, so the limit is the raw node:crypto RSA-2048 rate / 2, measured in the same run.
+ * Run alone: `node bin/run-ts.js bench/sign-visible.ts [seconds] [concurrency]`; set
+ * KYSO_BENCH_DATABASE_URL=postgres://… to measure on a PostgreSQL server instead of PGlite.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../src/registry/database';
+import { FsDocumentStore } from '../src/storage/fs-document-store';
+import { loadKeyStoreFromFile } from '../src/keys/load-key-store-fs';
+import { createStampKit, loadTinosFonts } from '../src/stamp';
+import { signDocument, type SignDocumentDeps } from '../src/documents/sign-document';
+import { measureRawRsa2048, report } from './harness';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Runs `fn` with `concurrency` calls in flight for `seconds`; documents per second. */
+async function rate(fn: () => Promise<void>, seconds: number, concurrency: number): Promise<{ perSecond: number; done: number }> {
+  let done = 0;
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(Math.round(seconds * 1e9));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (process.hrtime.bigint() < deadline) {
+        await fn();
+        done++;
+      }
+    }),
+  );
+  return { perSecond: done / (Number(process.hrtime.bigint() - start) / 1e9), done };
+}
+
+/** Runs the benchmark for `seconds` with `concurrency` documents in flight. */
+export async function benchSignVisible(limits: { rsaPerSecond: number }, seconds = 5, concurrency = 4): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kyso-bench-visible-'));
+  // KYSO_BENCH_DATABASE_URL: run against a PostgreSQL server (own schema) instead of PGlite
+  const databaseUrl = process.env.KYSO_BENCH_DATABASE_URL;
+  const database = await openDatabase({ dataDir: dir, databaseUrl, schema: databaseUrl ? `bench_visible_${process.pid}` : undefined });
+  const keys = loadKeyStoreFromFile(path.join(ROOT, 'certs-dev', 'index.json'));
+  try {
+    const deps: SignDocumentDeps = {
+      keys,
+      stamp: await createStampKit(loadTinosFonts()),
+      documents: { db: database.db, store: new FsDocumentStore(path.join(dir, 'files')), publicBaseUrl: 'https://kyso.example.vn' },
+    };
+    const pdf = readFileSync(path.join(ROOT, 'samples', 'quyet-dinh.pdf'));
+    const signatureImage = readFileSync(path.join(ROOT, 'samples', 'chu-ky-ca-nhan.png'));
+    const sealImage = readFileSync(path.join(ROOT, 'samples', 'con-dau-do.png'));
+    const actor = { kind: 'agency' as const, agencyCode: '000.00.31.H40' };
+    const one = async (): Promise<void> => {
+      const personal = await signDocument(deps, { pdf, keyAlias: 'can-giuoc-chu-tich', actor, appearance: 'personal', signatureImage, anchor: 'CHỦ TỊCH' });
+      await signDocument(deps, {
+        pdf: personal.bytes, keyAlias: 'org-can-giuoc', actor, appearance: 'organisation', sealImage, qr: true,
+        numberAndNotation: '125/QĐ-UBND', title: 'Về việc cấp giấy phép xây dựng', documentType: 'Quyết định',
+      });
+    };
+    // the same two appearances without the registry (no QR, nothing stored): the signing part alone
+    const unregistered = async (): Promise<void> => {
+      const personal = await signDocument(deps, { pdf, keyAlias: 'can-giuoc-chu-tich', actor, appearance: 'personal', signatureImage, anchor: 'CHỦ TỊCH' });
+      await signDocument(deps, { pdf: personal.bytes, keyAlias: 'org-can-giuoc', actor, appearance: 'organisation', sealImage });
+    };
+    const limit = limits.rsaPerSecond / 2;
+    for (let i = 0; i < 20; i++) await one();
+    const registered = await rate(one, seconds, concurrency);
+    report({ bench: 'sign.visible-qr-registered', value: registered.perSecond, unit: 'docs/s', limit, ratio: registered.perSecond / limit, target: 300, documents: registered.done, concurrency, driver: database.driver });
+    const alone = await rate(unregistered, seconds, 1);
+    report({ bench: 'sign.visible-two-appearances', value: alone.perSecond, unit: 'docs/s', limit, ratio: alone.perSecond / limit, documents: alone.done });
+  } finally {
+    await keys.close();
+    if (databaseUrl) await database.db.schema.dropSchema(database.schema).cascade().execute();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module || module.parent?.filename.endsWith('run-ts.js')) {
+  (async () => {
+    const rsa = await measureRawRsa2048();
+    report({ bench: 'limit.rsa2048-sign', value: rsa.perSecond, unit: 'signatures/s' });
+    await benchSignVisible({ rsaPerSecond: rsa.perSecond }, Number(process.argv[2] ?? 5), Number(process.argv[3] ?? 4));
+  })().catch((e) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+}
