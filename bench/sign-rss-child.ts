@@ -1,13 +1,27 @@
-/** Child process of the RSS benchmark: signs one file and prints its own peak RSS. */
-import { readFileSync, writeFileSync } from 'node:fs';
+/**
+ * Child process of the RSS benchmark: signs one file and prints its own peak RSS. The signed file
+ * is written as its parts (the input, then the appended update), never joined in memory.
+ */
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { openPkcs12 } from '../src/keys/open-pkcs12';
 import { signPdf } from '../src/signing/sign-pdf';
+
+function writeParts(file: string, parts: readonly Buffer[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (const part of parts) {
+      for (let done = 0; done < part.length; ) done += writeSync(fd, part, done, part.length - done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 async function main(): Promise<void> {
   const [file, p12, pass] = process.argv.slice(2);
   const key = openPkcs12(readFileSync(p12), pass, 'bench');
   const signed = await signPdf(readFileSync(file), key);
-  writeFileSync(`${file}.signed.pdf`, signed.bytes);
+  writeParts(`${file}.signed.pdf`, signed.parts);
   process.stdout.write(`${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
 }
 main().catch((e) => {

@@ -12,14 +12,36 @@ import type { PdfDocument } from './document';
 import { asArray, name, PdfDict, PdfObject, PdfRef, PdfStream, PdfString } from './objects';
 import { ByteSink, ObjectCipher, writeObject } from './serializer';
 
-/** The result of {@link IncrementalWriter.write}. */
-export interface WrittenUpdate {
-  /** Input bytes followed by the appended update. */
-  bytes: Buffer;
-  /** Byte offset (in `bytes`) of each written object's `N G obj` header. */
-  positions: Map<number, number>;
-  /** Offset of the new cross-reference section. */
-  startxref: number;
+/**
+ * The result of {@link IncrementalWriter.write}: the input followed by the appended update, kept
+ * as two parts so that a large input is never copied (write `parts` with one writev).
+ */
+export class WrittenUpdate {
+  constructor(
+    /** The input bytes, untouched (the first part of the output). */
+    readonly base: Buffer,
+    /** The appended update (objects, cross-reference section, trailer). */
+    readonly tail: Buffer,
+    /** Byte offset (in the whole output) of each written object's `N G obj` header. */
+    readonly positions: Map<number, number>,
+    /** Offset of the new cross-reference section. */
+    readonly startxref: number,
+  ) {}
+
+  /** `[base, tail]`, in order. */
+  get parts(): [Buffer, Buffer] {
+    return [this.base, this.tail];
+  }
+
+  /** Length of the whole output. */
+  get totalLength(): number {
+    return this.base.length + this.tail.length;
+  }
+
+  /** The whole output joined: a fresh copy on every access (prefer {@link WrittenUpdate.parts}). */
+  get bytes(): Buffer {
+    return Buffer.concat([this.base, this.tail], this.totalLength);
+  }
 }
 
 /** Collects new and changed objects of one incremental update. */
@@ -62,7 +84,7 @@ export class IncrementalWriter {
     };
   }
 
-  /** Serializes the update and returns the whole new file. */
+  /** Serializes the update; the input is referenced, not copied. */
   write(): WrittenUpdate {
     const doc = this.doc;
     if (doc.repaired && doc.isRepairAmbiguous) {
@@ -70,6 +92,11 @@ export class IncrementalWriter {
         'PDF_XREF_BROKEN',
         `The cross-reference data is damaged (${doc.repairReason ?? 'unknown'}) and cannot be repaired safely: the document catalog is ambiguous`,
       );
+    }
+    const root = doc.trailer.get('Root');
+    if (root instanceof PdfRef && root.num === 0) {
+      // Object 0 is the head of the free list (ISO 32000-1 7.5.4): no reader can use it as the catalog.
+      throw new AppError('PDF_XREF_BROKEN', 'The document catalog is object number 0, which the cross-reference format reserves; the file cannot be updated safely');
     }
     const base = doc.bytes;
     const shift = doc.repaired ? 0 : doc.chain?.shift ?? 0;
@@ -97,8 +124,7 @@ export class IncrementalWriter {
       this.writeXrefTable(sink, trailer, xrefOffsets, isFull);
     }
     sink.text(`startxref\n${startxref - shift}\n%%EOF\n`);
-    const chunks = sink.chunks();
-    return { bytes: Buffer.concat([base, ...chunks], base.length + sink.length), positions, startxref };
+    return new WrittenUpdate(base, sink.toBuffer(), positions, startxref);
   }
 
   private trailerBase(isFull: boolean): PdfDict {
@@ -113,7 +139,11 @@ export class IncrementalWriter {
     }
     const id = asArray(doc.trailer.get('ID'));
     if (id && id.length === 2 && id.every((x) => x instanceof PdfString)) t.set('ID', id);
-    else {
+    else if (doc.security) {
+      // The file key of an encrypted document is derived from the first /ID string (ISO 32000-1
+      // 7.6.3.3, Algorithm 2): adding or repairing an /ID would make every existing object undecryptable.
+      if (id) t.set('ID', id);
+    } else {
       const h = createHash('md5').update(doc.bytes.subarray(0, 4096)).update(String(doc.bytes.length)).digest();
       t.set('ID', [new PdfString(h, true), new PdfString(h, true)]);
     }

@@ -13,5 +13,5 @@ export type { Revision } from './revisions';
 export type { XrefSection } from './xref';
 export { XrefTable, type XrefEntry } from './xref-table';
 export { Parser } from './parser';
-export { IncrementalWriter, type WrittenUpdate } from './incremental-writer';
+export { IncrementalWriter, WrittenUpdate } from './incremental-writer';
 export { ByteSink, serializeObject, writeObject, formatName, formatReal } from './serializer';

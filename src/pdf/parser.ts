@@ -6,7 +6,18 @@
  */
 import { AppError } from '../errors';
 import { LimitGuard } from './limits';
-import { PdfDict, PdfName, PdfObject, PdfReal, PdfRef, PdfStream, PdfString } from './objects';
+import * as objects from './objects';
+import type { PdfObject } from './objects';
+
+// Local aliases: the CommonJS output of tsx (esbuild) reads every imported binding through a
+// getter at each use; the parser creates these objects in its innermost loops.
+const { PdfDict, PdfName, PdfReal, PdfRef, PdfStream, PdfString } = objects;
+type PdfDict = objects.PdfDict;
+type PdfName = objects.PdfName;
+type PdfReal = objects.PdfReal;
+type PdfRef = objects.PdfRef;
+type PdfStream = objects.PdfStream;
+type PdfString = objects.PdfString;
 
 /** Character classes (7.2.2). */
 export const WS = new Uint8Array(256);
@@ -24,6 +35,13 @@ export type LengthResolver = (ref: PdfRef) => number | undefined;
 
 const ENDSTREAM = Buffer.from('endstream');
 const ENDOBJ = Buffer.from('endobj');
+const STREAM = Buffer.from('stream');
+
+/** `buf.toString('latin1', start, end)` without the argument checks (a hot path for names). */
+const latin1: (buf: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as { latin1Slice?: unknown }).latin1Slice === 'function'
+    ? (buf, start, end) => (buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end)
+    : (buf, start, end) => buf.toString('latin1', start, end);
 
 /** Hex digit value or -1. */
 function hexValue(c: number): number {
@@ -121,49 +139,73 @@ export class Parser {
     const n = this.parseNumber();
     if (typeof n !== 'number' || n < 0) return n;
     // Look ahead for "G R".
-    const save = this.pos;
     const { buf, end } = this;
     let p = this.pos;
     while (p < end && WS[buf[p]]) p++;
     const gStart = p;
-    while (p < end && buf[p] >= 0x30 && buf[p] <= 0x39) p++;
+    let gen = 0;
+    while (p < end && buf[p] >= 0x30 && buf[p] <= 0x39) gen = gen * 10 + buf[p++] - 0x30;
     if (p > gStart && p - gStart < 6) {
-      const gen = Number(buf.toString('latin1', gStart, p));
       while (p < end && WS[buf[p]]) p++;
       if (buf[p] === 0x52 && (p + 1 >= end || WS[buf[p + 1]] || DELIM[buf[p + 1]])) {
         this.pos = p + 1;
         return new PdfRef(n, gen);
       }
     }
-    this.pos = save;
     return n;
   }
 
   /** Reads a number leniently (`--5`, `1.2.3` and `.` read as far as they make sense). */
   parseNumber(): number | PdfReal {
+    // Fast path: an optional sign and up to 15 digits ending at whitespace or a delimiter.
+    const { buf, end } = this;
+    let p = this.pos;
+    const sign = buf[p];
+    if (sign === 0x2d || sign === 0x2b) p++;
+    const start = p;
+    let v = 0;
+    while (p < end) {
+      const c = buf[p];
+      if (c < 0x30 || c > 0x39) break;
+      v = v * 10 + c - 0x30;
+      p++;
+    }
+    if (p > start && p - start <= 15 && (p >= end || WS[buf[p]] || DELIM[buf[p]])) {
+      this.pos = p;
+      return sign === 0x2d ? -v : v;
+    }
     const text = this.readRegular();
     if (/^[+-]?\d+$/.test(text)) {
-      const v = Number(text);
-      return Number.isSafeInteger(v) ? v : new PdfReal(v);
+      const n = Number(text);
+      return Number.isSafeInteger(n) ? n : new PdfReal(n);
     }
     const isNegative = /^[+-]*-/.test(text);
     const digits = /^\d*\.?\d*/.exec(text.replace(/^[+-]+/, ''))?.[0] ?? '';
     const abs = Number.parseFloat(digits);
-    const v = isNegative ? -abs : abs;
-    return new PdfReal(Number.isFinite(v) ? v : 0);
+    const r = isNegative ? -abs : abs;
+    return new PdfReal(Number.isFinite(r) ? r : 0);
   }
 
   private parseName(): PdfName {
+    return PdfName.of(this.readNameText());
+  }
+
+  /** The text of the name at the cursor (after `/`), #xx escapes decoded (7.3.5). */
+  private readNameText(): string {
     const { buf, end } = this;
     let p = ++this.pos;
     const start = p;
-    while (p < end && !WS[buf[p]] && !DELIM[buf[p]]) p++;
-    this.pos = p;
-    let raw = buf.toString('latin1', start, p);
-    if (raw.includes('#')) {
-      raw = raw.replace(/#([0-9a-fA-F]{2})/g, (_m: string, h: string) => String.fromCharCode(parseInt(h, 16)));
+    let escaped = false;
+    while (p < end) {
+      const c = buf[p];
+      if (WS[c] || DELIM[c]) break;
+      if (c === 0x23) escaped = true;
+      p++;
     }
-    return PdfName.of(raw);
+    this.pos = p;
+    const raw = latin1(buf, start, p);
+    if (!escaped) return raw;
+    return raw.replace(/#([0-9a-fA-F]{2})/g, (_m: string, h: string) => String.fromCharCode(parseInt(h, 16)));
   }
 
   private parseLiteral(): PdfString {
@@ -267,11 +309,14 @@ export class Parser {
         this.pos += 2;
         return dict;
       }
-      const key = this.parseToken(depth);
-      if (!(key instanceof PdfName)) this.fail('a dictionary key is not a name');
+      if (this.pos >= this.end || buf[this.pos] !== 0x2f) {
+        this.parseToken(depth); // fails at the end of data or on a bad token
+        this.fail('a dictionary key is not a name');
+      }
+      const key = this.readNameText();
       const value = this.parseToken(depth);
-      if (value instanceof Keyword) this.fail(`unexpected "${value.word}" as the value of /${key.name}`);
-      dict.set(key.name, value);
+      if (value instanceof Keyword) this.fail(`unexpected "${value.word}" as the value of /${key}`);
+      dict.set(key, value);
     }
   }
 
@@ -293,7 +338,7 @@ export class Parser {
     if (obj instanceof PdfDict) {
       const save = this.pos;
       this.skipSpace();
-      if (this.startsWith(Buffer.from('stream'))) return { num, gen, obj: this.parseStreamBody(obj, resolveLength) };
+      if (this.startsWith(STREAM)) return { num, gen, obj: this.parseStreamBody(obj, resolveLength) };
       this.pos = save;
     }
     return { num, gen, obj };

@@ -1,10 +1,11 @@
 /**
- * Writing objects back as bytes (ISO 32000-1 7.3). Output is collected as Buffer chunks and joined
- * once (no quadratic string building). Strings are encrypted per object when the document is
- * encrypted, except those marked plain (a signature's /Contents, 7.6.1).
+ * Writing objects back as bytes (ISO 32000-1 7.3). Text is gathered as strings and binary data by
+ * reference, then copied once into a single Buffer of the exact size: no quadratic building, no
+ * intermediate chunk buffers. A large all-zero string (a signature's /Contents placeholder) is
+ * written as a fill run, never digit by digit. Strings are encrypted per object when the document
+ * is encrypted, except those marked plain (a signature's /Contents, 7.6.1).
  */
 import { PdfDict, PdfName, PdfObject, PdfReal, PdfRef, PdfStream, PdfString } from './objects';
-import { DELIM, WS } from './parser';
 
 /** Encrypts a string or stream of the object being written; absent for unencrypted documents. */
 export interface ObjectCipher {
@@ -12,41 +13,76 @@ export interface ObjectCipher {
   stream(bytes: Uint8Array): Uint8Array;
 }
 
-/** Appends bytes and latin1 text; tracks the running length. */
+/** `length` copies of `byte` (a placeholder), kept as a run until the final copy. */
+class FillRun {
+  constructor(
+    readonly byte: number,
+    readonly length: number,
+  ) {}
+}
+
+type Part = string | Uint8Array | FillRun;
+
+/** Appends latin1 text, bytes and fill runs; tracks the running length; joins once. */
 export class ByteSink {
-  readonly parts: Buffer[] = [];
+  private readonly parts: Part[] = [];
+  /** Bytes appended so far. */
   length = 0;
   private pending = '';
 
-  /** Appends latin1 text. */
+  /** Appends latin1 text (one byte per character). */
   text(s: string): void {
     this.pending += s;
-    if (this.pending.length > 4096) this.flushText();
     this.length += s.length;
+    if (this.pending.length > 65536) this.flushText();
   }
 
-  /** Appends bytes (kept by reference). */
+  /** Appends bytes (kept by reference: do not change them before the sink is joined). */
   bytes(b: Uint8Array): void {
     this.flushText();
-    this.parts.push(Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length));
+    this.parts.push(b);
     this.length += b.length;
   }
 
+  /** Appends `length` copies of `byte`. */
+  fill(byte: number, length: number): void {
+    this.flushText();
+    this.parts.push(new FillRun(byte, length));
+    this.length += length;
+  }
+
   private flushText(): void {
-    if (this.pending) this.parts.push(Buffer.from(this.pending, 'latin1'));
+    if (this.pending) this.parts.push(this.pending);
     this.pending = '';
   }
 
-  /** All chunks joined. */
-  toBuffer(): Buffer {
+  /** Copies everything into `target` from `at`; returns the end offset. */
+  writeTo(target: Buffer, at = 0): number {
     this.flushText();
-    return Buffer.concat(this.parts, this.length);
+    let pos = at;
+    for (const p of this.parts) {
+      if (typeof p === 'string') pos += target.write(p, pos, 'latin1');
+      else if (p instanceof FillRun) {
+        target.fill(p.byte, pos, pos + p.length);
+        pos += p.length;
+      } else {
+        target.set(p, pos);
+        pos += p.length;
+      }
+    }
+    return pos;
   }
 
-  /** The chunks (for joining with other buffers without an extra copy). */
+  /** Everything joined into one Buffer of exactly {@link ByteSink.length} bytes. */
+  toBuffer(): Buffer {
+    const out = Buffer.allocUnsafe(this.length);
+    this.writeTo(out, 0);
+    return out;
+  }
+
+  /** The content as one chunk (kept for callers that join chunks themselves). */
   chunks(): Buffer[] {
-    this.flushText();
-    return this.parts;
+    return [this.toBuffer()];
   }
 }
 
@@ -58,33 +94,50 @@ export function formatReal(v: number): string {
   return s === '-0.0' ? '0.0' : s;
 }
 
+/** Bytes a name must escape as #xx: outside 0x21-0x7e, `#`, whitespace and delimiters (7.3.5). */
+const NAME_ESCAPE = new Uint8Array(256);
+for (let c = 0; c < 256; c++) if (c < 0x21 || c > 0x7e) NAME_ESCAPE[c] = 1;
+for (const c of '#()<>[]{}/%') NAME_ESCAPE[c.charCodeAt(0)] = 1;
+
 /** A name with delimiters, whitespace, `#` and non-ASCII escaped as #xx (7.3.5). */
 export function formatName(n: string): string {
+  for (let i = 0; i < n.length; i++) {
+    const c = n.charCodeAt(i);
+    if (c > 0xff || NAME_ESCAPE[c]) return escapeName(n);
+  }
+  return `/${n}`;
+}
+
+function escapeName(n: string): string {
   let out = '/';
   for (let i = 0; i < n.length; i++) {
     const c = n.charCodeAt(i) & 0xff;
-    if (c < 0x21 || c > 0x7e || c === 0x23 || WS[c] || DELIM[c]) out += `#${c.toString(16).padStart(2, '0')}`;
-    else out += n[i];
+    if (NAME_ESCAPE[c]) out += `#${c.toString(16).padStart(2, '0')}`;
+    else out += String.fromCharCode(c);
   }
   return out;
 }
 
-const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** Shared zeros to compare placeholders against with one memcmp. */
+let zeros = Buffer.alloc(0);
 
-/** Lower-case hex digits of `b` as bytes (no intermediate string: placeholders are large). */
-function hexBytes(b: Uint8Array): Buffer {
-  if (b.length > 256 && b.every((x) => x === 0)) return Buffer.alloc(b.length * 2, 0x30);
-  const out = Buffer.allocUnsafe(b.length * 2);
-  for (let i = 0; i < b.length; i++) {
-    out[2 * i] = HEX[b[i] >> 4];
-    out[2 * i + 1] = HEX[b[i] & 15];
-  }
-  return out;
+function isAllZero(b: Uint8Array): boolean {
+  if (b.length > 8 * 1024 * 1024) return b.every((x) => x === 0);
+  if (zeros.length < b.length) zeros = Buffer.alloc(Math.max(b.length, 16 * 1024));
+  return zeros.compare(b, 0, b.length, 0, b.length) === 0;
+}
+
+function writeHex(sink: ByteSink, b: Uint8Array): void {
+  sink.text('<');
+  if (b.length > 256 && isAllZero(b)) sink.fill(0x30, b.length * 2);
+  else sink.text(Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex'));
+  sink.text('>');
 }
 
 function literal(b: Uint8Array): string | undefined {
   let s = '(';
-  for (const c of b) {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
     if (c === 0x28 || c === 0x29 || c === 0x5c) s += `\\${String.fromCharCode(c)}`;
     else if (c === 0x0a) s += '\\n';
     else if (c === 0x0d) s += '\\r';
@@ -94,46 +147,48 @@ function literal(b: Uint8Array): string | undefined {
   return `${s})`;
 }
 
+function writeDict(sink: ByteSink, d: PdfDict, cipher: ObjectCipher | undefined, length?: number): void {
+  sink.text('<<');
+  let sawLength = false;
+  for (const [k, v] of d) {
+    sink.text(formatName(k));
+    sink.text(' ');
+    if (length !== undefined && k === 'Length') {
+      sawLength = true;
+      sink.text(String(length));
+    } else writeObject(sink, v, cipher);
+  }
+  if (length !== undefined && !sawLength) sink.text(`/Length ${length}`);
+  sink.text('>>');
+}
+
 /** Writes one object (no `obj`/`endobj` wrapper). */
 export function writeObject(sink: ByteSink, o: PdfObject, cipher?: ObjectCipher): void {
   if (o === null) sink.text('null');
-  else if (typeof o === 'boolean') sink.text(o ? 'true' : 'false');
   else if (typeof o === 'number') sink.text(Number.isInteger(o) ? String(o) : formatReal(o));
-  else if (o instanceof PdfReal) sink.text(formatReal(o.value));
+  else if (typeof o === 'boolean') sink.text(o ? 'true' : 'false');
   else if (o instanceof PdfName) sink.text(formatName(o.name));
   else if (o instanceof PdfRef) sink.text(`${o.num} ${o.gen} R`);
+  else if (Array.isArray(o)) {
+    sink.text('[');
+    for (let i = 0; i < o.length; i++) {
+      if (i) sink.text(' ');
+      writeObject(sink, o[i], cipher);
+    }
+    sink.text(']');
+  } else if (o instanceof PdfDict) writeDict(sink, o, cipher);
+  else if (o instanceof PdfReal) sink.text(formatReal(o.value));
   else if (o instanceof PdfString) {
     const bytes = cipher && !o.isPlain ? cipher.string(o.bytes) : o.bytes;
     const lit = o.hex || bytes !== o.bytes ? undefined : literal(bytes);
     if (lit !== undefined) sink.text(lit);
-    else {
-      sink.text('<');
-      sink.bytes(hexBytes(bytes));
-      sink.text('>');
-    }
-  } else if (Array.isArray(o)) {
-    sink.text('[');
-    o.forEach((x, i) => {
-      if (i) sink.text(' ');
-      writeObject(sink, x, cipher);
-    });
-    sink.text(']');
+    else writeHex(sink, bytes);
   } else if (o instanceof PdfStream) {
     const data = cipher && !o.isFromFile ? cipher.stream(o.raw) : o.raw;
-    const dict = new PdfDict(o.dict);
-    dict.set('Length', data.length);
-    writeObject(sink, dict, cipher);
+    writeDict(sink, o.dict, cipher, data.length);
     sink.text('\nstream\n');
     sink.bytes(data);
     sink.text('\nendstream');
-  } else if (o instanceof PdfDict) {
-    sink.text('<<');
-    for (const [k, v] of o) {
-      sink.text(formatName(k));
-      sink.text(' ');
-      writeObject(sink, v, cipher);
-    }
-    sink.text('>>');
   }
 }
 

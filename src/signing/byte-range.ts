@@ -37,17 +37,32 @@ export function writeByteRange(bytes: Buffer, at: number, range: ByteRange): voi
   bytes.write(`${text.padEnd(width - 1, ' ')}]`, at, 'latin1');
 }
 
-/** Something with bytes and a ByteRange (a prepared signature). */
-export interface ByteRanged {
-  bytes: Buffer;
-  byteRange: ByteRange;
+/**
+ * Something with a ByteRange and its bytes: either split into parts (a prepared signature: the
+ * input then the appended update, never joined) or one buffer.
+ */
+export type ByteRanged = { byteRange: ByteRange } & ({ parts: readonly Uint8Array[] } | { bytes: Uint8Array });
+
+/** Feeds bytes [start, end) of the concatenation of `parts` to `update`, without joining them. */
+export function forEachSlice(parts: readonly Uint8Array[], start: number, end: number, update: (b: Uint8Array) => void): void {
+  let at = 0;
+  for (const p of parts) {
+    const from = Math.max(start, at);
+    const to = Math.min(end, at + p.length);
+    if (from < to) update(p.subarray(from - at, to - at));
+    at += p.length;
+    if (at >= end) return;
+  }
+  if (at < end) throw new AppError('SIGN_FAILED', 'The /ByteRange reaches past the end of the file');
 }
 
 /** Hashes the two signed ranges with node:crypto, without concatenating them. */
 export function digestByteRange(prepared: ByteRanged, hash: 'sha256' | 'sha384' | 'sha512' = 'sha256'): Buffer {
   const [a, b, c, d] = prepared.byteRange;
-  return createHash(hash)
-    .update(prepared.bytes.subarray(a, a + b))
-    .update(prepared.bytes.subarray(c, c + d))
-    .digest();
+  const h = createHash(hash);
+  const parts = 'parts' in prepared ? prepared.parts : [prepared.bytes];
+  const update = (x: Uint8Array): void => void h.update(x);
+  forEachSlice(parts, a, a + b, update);
+  forEachSlice(parts, c, c + d, update);
+  return h.digest();
 }

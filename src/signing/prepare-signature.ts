@@ -19,13 +19,17 @@ import {
   PdfStream,
   PdfString,
   toPdfError,
+  WrittenUpdate,
 } from '../pdf';
 import { BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER_TEXT, ByteRange, computeByteRange, writeByteRange } from './byte-range';
 import { checkDocMdp } from './prepare-docmdp';
 import { addToAcroForm, addToPage, CatalogEdit, chooseField } from './prepare-field';
 
 export { digestByteRange, computeByteRange, type ByteRange } from './byte-range';
-export { embedSignature } from './embed-signature';
+export { embedSignature, fillSignature } from './embed-signature';
+
+const BYTE_RANGE_KEY = `/ByteRange ${BYTE_RANGE_PLACEHOLDER_TEXT}`;
+const CONTENTS_KEY = '/Contents <';
 
 /** What an appearance builder gets: the update to add objects to, and where the widget sits. */
 export interface AppearanceContext {
@@ -65,12 +69,24 @@ export interface PrepareSignatureOptions {
   appearance?: SignatureAppearance;
 }
 
-/** The prepared file: ready to be hashed over `byteRange`, then to receive the CMS. */
+/**
+ * The prepared file: ready to be hashed over `byteRange`, then to receive the CMS. The output is
+ * `parts` (the untouched input, then the appended update holding both placeholders): it is never
+ * joined unless someone reads `bytes`, so signing a large file holds one copy of it, not two.
+ */
 export interface PreparedSignature {
-  /** The whole output; the ByteRange is already written into it. */
-  bytes: Buffer;
+  /** The input, untouched: the first part of the output. */
+  readonly base: Buffer;
+  /** The appended update; the ByteRange is already written into it, the CMS goes into it. */
+  readonly tail: Buffer;
+  /** `[base, tail]`: write them in order (one writev). */
+  readonly parts: [Buffer, Buffer];
+  /** Length of the whole output. */
+  readonly totalLength: number;
+  /** The whole output joined: a fresh copy on every access (for callers that need one Buffer). */
+  readonly bytes: Buffer;
   byteRange: ByteRange;
-  /** Offset of the `<` that opens the /Contents string. */
+  /** Offset (in the whole output) of the `<` that opens the /Contents string. */
   contentsOffset: number;
   /** Number of hex digits between `<` and `>` (twice the reserved bytes). */
   contentsHexLength: number;
@@ -172,7 +188,8 @@ export function prepareSignature(doc: PdfDocument, opts: PrepareSignatureOptions
       catalog.dict.set('Perms', perms);
     }
     const out = w.write();
-    return locatePlaceholders(out.bytes, out.positions.get(sigRef.num) as number, opts.contentsSize, target, sigRef);
+    const fieldName = target.kind === 'existing' ? target.field.fullName : target.fullName;
+    return locatePlaceholders(out, out.positions.get(sigRef.num) as number, opts.contentsSize, fieldName, sigRef);
   } catch (e) {
     throw toPdfError(e);
   }
@@ -186,19 +203,35 @@ function blankAppearance(rect: number[]): PdfStream {
 }
 
 function locatePlaceholders(
-  bytes: Buffer,
+  out: WrittenUpdate,
   objectStart: number,
   contentsSize: number,
-  target: { kind: string; fullName?: string; field?: { fullName: string } },
+  fieldName: string,
   sigRef: PdfRef,
 ): PreparedSignature {
-  const br = bytes.indexOf(`/ByteRange ${BYTE_RANGE_PLACEHOLDER_TEXT}`, objectStart, 'latin1');
-  const contents = bytes.indexOf('/Contents <', objectStart, 'latin1');
-  if (br < 0 || contents < 0) throw new AppError('SIGN_FAILED', 'The signature placeholders were not written');
-  const contentsOffset = contents + '/Contents '.length;
+  const { base, tail } = out;
+  const from = objectStart - base.length;
+  const br = tail.indexOf(BYTE_RANGE_KEY, from, 'latin1');
+  const contents = tail.indexOf(CONTENTS_KEY, from, 'latin1');
+  if (from < 0 || br < 0 || contents < 0) throw new AppError('SIGN_FAILED', 'The signature placeholders were not written');
+  const totalLength = base.length + tail.length;
+  const contentsOffset = base.length + contents + CONTENTS_KEY.length - 1;
   const contentsHexLength = contentsSize * 2;
-  const byteRange = computeByteRange(bytes.length, contentsOffset, contentsOffset + contentsHexLength + 2);
-  writeByteRange(bytes, br + '/ByteRange '.length, byteRange);
-  const fieldName = target.kind === 'existing' ? target.field!.fullName : target.fullName!;
-  return { bytes, byteRange, contentsOffset, contentsHexLength, fieldName, signatureRef: sigRef };
+  const byteRange = computeByteRange(totalLength, contentsOffset, contentsOffset + contentsHexLength + 2);
+  writeByteRange(tail, br + BYTE_RANGE_KEY.length - BYTE_RANGE_PLACEHOLDER_TEXT.length, byteRange);
+  const parts: [Buffer, Buffer] = [base, tail];
+  return {
+    base,
+    tail,
+    parts,
+    totalLength,
+    get bytes(): Buffer {
+      return Buffer.concat(parts, totalLength);
+    },
+    byteRange,
+    contentsOffset,
+    contentsHexLength,
+    fieldName,
+    signatureRef: sigRef,
+  };
 }

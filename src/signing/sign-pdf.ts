@@ -12,7 +12,7 @@ import { assertUsableAt } from '../keys/assert-usable-at';
 import { openPdf, type PdfLimits } from '../pdf';
 import {
   digestByteRange,
-  embedSignature,
+  fillSignature,
   prepareSignature,
   type PrepareSignatureOptions,
   type SignatureAppearance,
@@ -44,7 +44,15 @@ export interface SignPdfOptions {
 
 /** The signed document and what was signed. */
 export interface SignedPdf {
-  bytes: Buffer;
+  /**
+   * The signed file as `[input, appended update]`: write them in order (one writev) rather than
+   * joining them, so a large file is held in memory once.
+   */
+  parts: Buffer[];
+  /** Length of the signed file. */
+  totalLength: number;
+  /** The signed file joined into one Buffer on first access (a copy of the input). */
+  readonly bytes: Buffer;
   fieldName: string;
   byteRange: [number, number, number, number];
   signingTime: Date;
@@ -99,9 +107,16 @@ export async function signPdf(input: Uint8Array, key: KeyHandle, options: SignPd
     subFilter,
     signingTime: subFilter === 'adbe.pkcs7.detached' ? signingTime : undefined,
   });
-  const bytes = embedSignature(prepared, cms);
+  fillSignature(prepared, cms);
+  const { parts, totalLength } = prepared;
+  let joined: Buffer | undefined;
   return {
-    bytes,
+    parts,
+    totalLength,
+    get bytes(): Buffer {
+      joined ??= Buffer.concat(parts, totalLength);
+      return joined;
+    },
     fieldName: prepared.fieldName,
     byteRange: prepared.byteRange,
     signingTime,
