@@ -8,6 +8,7 @@ import type { ParsedCertificate } from '../cms/parse-certificate';
 import { verifyCmsSignature } from '../cms/verify-cms-signature';
 import { digestOf, verifyTimestampToken } from '../cms/verify-timestamp-token';
 import type { ProblemCode } from './explanations';
+import type { PrefixDigests } from './prefix-digests';
 
 /** What the CMS check found. */
 export interface CmsFacts {
@@ -26,16 +27,9 @@ export interface CmsFacts {
 
 const DETACHED = new Set(['adbe.pkcs7.detached', 'ETSI.CAdES.detached']);
 
-/** Hashes the two ByteRange segments in place (no concatenation). */
-export function byteRangeDigest(bytes: Buffer, br: number[] | null): (hash: string) => Buffer {
-  return (hash) => {
-    const h = createHash(hash);
-    if (br && br.length === 4) {
-      h.update(bytes.subarray(br[0], br[0] + br[1]));
-      h.update(bytes.subarray(br[2], br[2] + br[3]));
-    }
-    return h.digest();
-  };
+/** Hashes the two ByteRange segments in place (no concatenation), continuing shared prefix states. */
+export function byteRangeDigest(digests: PrefixDigests, br: number[] | null): (hash: string) => Buffer {
+  return (hash) => (br && br.length === 4 ? digests.byteRange(hash, br) : createHash(hash).digest());
 }
 
 function empty(problems: ProblemCode[]): CmsFacts {

@@ -2,6 +2,7 @@
  * Finds every signature dictionary: the values of the AcroForm signature fields (ISO 32000-1
  * 12.7.4.5) and, by a raw scan for /ByteRange, current signature dictionaries no field reaches
  * (a viewer would not show them, but a second validator might; they are reported, never ignored).
+ * The raw scan skips what an intact signature already covers.
  */
 import { AppError } from '../errors';
 import { listSignatureFields, PdfDict, PdfDocument, PdfRef } from '../pdf';
@@ -29,17 +30,18 @@ function enclosingObject(bytes: Buffer, pos: number): { num: number; offset: num
   return { num: Number(last[1]), offset };
 }
 
-/** Every signature dictionary of the document, reachable ones first, and how many could not be read. */
-export function findSignatures(doc: PdfDocument): { found: FoundSignature[]; unreadable: number } {
+const isLimit = (e: unknown) => e instanceof AppError && (e.code === 'PDF_TIMEOUT' || e.code === 'PDF_LIMIT_EXCEEDED');
+
+/** The signature dictionaries the signed form fields reach, and how many could not be read. */
+export function findFieldSignatures(doc: PdfDocument): { found: FoundSignature[]; unreadable: number } {
   const out: FoundSignature[] = [];
   const seen = new Set<number>();
-  let unreadable = 0;
   let fields: ReturnType<typeof listSignatureFields> = [];
   try {
     fields = listSignatureFields(doc);
   } catch (e) {
-    if (e instanceof AppError && (e.code === 'PDF_TIMEOUT' || e.code === 'PDF_LIMIT_EXCEEDED')) throw e;
-    unreadable++;
+    if (isLimit(e)) throw e;
+    return { found: out, unreadable: 1 };
   }
   for (const f of fields) {
     if (!f.isSigned) continue;
@@ -49,17 +51,29 @@ export function findSignatures(doc: PdfDocument): { found: FoundSignature[]; unr
     if (sigRef) seen.add(sigRef.num);
     out.push({ fieldName: f.fullName, sigRef, sig: f.value as PdfDict, reachable: true });
   }
+  return { found: out, unreadable: 0 };
+}
+
+/**
+ * Current signature dictionaries no field reaches, by a raw scan for /ByteRange from `from` to
+ * the end of the file. The caller passes the end of the last intact signature's revision: bytes
+ * before it are what that signer signed (issue 3, Performance: scans over the unsigned tail only).
+ */
+export function findUnreachableSignatures(doc: PdfDocument, known: readonly FoundSignature[], from = 0): { found: FoundSignature[]; unreadable: number } {
+  const out: FoundSignature[] = [];
+  const seen = new Set(known.flatMap((f) => (f.sigRef ? [f.sigRef.num] : [])));
+  let unreadable = 0;
   const bytes = doc.bytes;
   const shift = doc.chain?.shift ?? 0;
-  const known = out.flatMap((f) => {
+  const spans = known.flatMap((f) => {
     const e = f.sigRef ? doc.entries.get(f.sigRef.num) : undefined;
     if (e?.type !== 'n') return [];
     const start = e.offset + shift;
     return [[start, bytes.indexOf(ENDOBJ, start)] as const];
   });
-  for (let p = bytes.indexOf(BYTE_RANGE); p >= 0; p = bytes.indexOf(BYTE_RANGE, p + 1)) {
+  for (let p = bytes.indexOf(BYTE_RANGE, from); p >= 0; p = bytes.indexOf(BYTE_RANGE, p + 1)) {
     doc.guard.tick();
-    if (known.some(([a, b]) => p > a && p < b)) continue;
+    if (spans.some(([a, b]) => p > a && p < b)) continue;
     const obj = enclosingObject(bytes, p);
     if (!obj || seen.has(obj.num)) continue;
     const entry = doc.entries.get(obj.num);
@@ -68,7 +82,7 @@ export function findSignatures(doc: PdfDocument): { found: FoundSignature[]; unr
     try {
       sig = doc.getObject(obj.num);
     } catch (e) {
-      if (e instanceof AppError && (e.code === 'PDF_TIMEOUT' || e.code === 'PDF_LIMIT_EXCEEDED')) throw e;
+      if (isLimit(e)) throw e;
       unreadable++;
       continue;
     }

@@ -4,18 +4,18 @@
  * find signature dictionaries → verify each (ByteRange, CMS, coverage, modifications, trust) →
  * settle DocMDP/FieldMDP → ETSI indications → document verdict.
  */
-import { createHash } from 'node:crypto';
 import { AppError } from '../errors';
 import { openPdf, PdfDocument } from '../pdf';
 import type { VerificationContext } from '../trust/verification-context';
 import { checkDocumentStructure } from './check-document-structure';
 import { parseAll } from './check-signature-trust';
 import { deriveIndication } from './derive-indication';
-import { deriveVerdict } from './derive-verdict';
+import { deriveVerdict, isIntact } from './derive-verdict';
 import { readDss } from './document-evidence';
 import { INDICATION_EXPLANATIONS, problem, VERDICT_EXPLANATIONS } from './explanations';
-import { findSignatures, FoundSignature } from './find-signatures';
+import { findFieldSignatures, findUnreachableSignatures, FoundSignature } from './find-signatures';
 import type { Problem, VerificationReport } from './report';
+import { PrefixDigests } from './prefix-digests';
 import { settlePermissions } from './settle-permissions';
 import { DocumentState, SignatureOutcome, verifySignature } from './verify-signature';
 
@@ -33,15 +33,24 @@ function unreadable(e: unknown): AppError {
   return new AppError('VERIFY_UNREADABLE', `The PDF could not be processed within the limits: ${(e as Error).message}`, { reason: code }, { cause: e });
 }
 
-/** Where the revision of the last intact signature (sound ByteRange, digest and value) ends; 0 if none. */
+function documentState(doc: PdfDocument, revisionEnds: number[], context: VerificationContext, digests: PrefixDigests): DocumentState {
+  const dss = readDss(doc);
+  return {
+    doc, bytes: doc.bytes, revisionEnds, context,
+    dssCandidates: parseAll([...dss.certs, ...context.certificatePool]),
+    dssEvidence: { source: 'DSS', crls: dss.crls, ocsps: dss.ocsps },
+    prefixes: new Map(),
+    digests,
+  };
+}
+
+/** Where the revision of the last intact signature ends (0 when none is intact). */
 function intactEnd(outcomes: SignatureOutcome[], revisionEnds: number[]): number {
   let end = 0;
   for (const { report: r } of outcomes) {
-    const c = r.integrity.byteRangeChecks;
-    const intact = c.present && c.startsAtZero && c.singleGap && c.gapIsContents && c.insideFile && c.noOverlap;
-    if (intact && r.integrity.digestMatches && r.integrity.signatureValid && r.signedRevision !== null) {
-      end = Math.max(end, revisionEnds[r.signedRevision - 1]);
-    }
+    const br = r.integrity.byteRange;
+    if (!isIntact(r) || !br || br.length !== 4) continue;
+    end = Math.max(end, r.signedRevision !== null ? revisionEnds[r.signedRevision - 1] : br[2] + br[3]);
   }
   return end;
 }
@@ -51,24 +60,28 @@ export async function verifyPdf(input: Uint8Array, context: VerificationContext)
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const doc = open(bytes, context);
   const documentProblems: Problem[] = [];
+  const digests = new PrefixDigests(bytes);
   let found: FoundSignature[] = [];
   let outcomes: SignatureOutcome[] = [];
   let revisions = 0;
   try {
     const revisionEnds = doc.revisions.map((r) => r.endOffset);
     revisions = revisionEnds.length;
-    const search = findSignatures(doc);
-    found = search.found;
-    if (search.unreadable > 0) documentProblems.push(problem('SIGNATURE_UNREADABLE'));
+    const fields = findFieldSignatures(doc);
+    found = fields.found;
+    let state: DocumentState | null = null;
+    const verifyAll = async (list: FoundSignature[]) => {
+      if (list.length === 0) return;
+      state ??= documentState(doc, revisionEnds, context, digests);
+      for (const f of list) outcomes.push(await verifySignature(f, state));
+    };
+    await verifyAll(found);
+    const signedEnd = intactEnd(outcomes, revisionEnds);
+    const hidden = findUnreachableSignatures(doc, found, signedEnd);
+    found = [...found, ...hidden.found];
+    await verifyAll(hidden.found);
+    if (fields.unreadable + hidden.unreadable > 0) documentProblems.push(problem('SIGNATURE_UNREADABLE'));
     if (found.length > 0) {
-      const dss = readDss(doc);
-      const state: DocumentState = {
-        doc, bytes, revisionEnds, context,
-        dssCandidates: parseAll([...dss.certs, ...context.certificatePool]),
-        dssEvidence: { source: 'DSS', crls: dss.crls, ocsps: dss.ocsps },
-        prefixes: new Map(),
-      };
-      for (const f of found) outcomes.push(await verifySignature(f, state));
       settlePermissions(doc, found, outcomes);
       documentProblems.push(...checkDocumentStructure(doc, bytes, revisionEnds, intactEnd(outcomes, revisionEnds)));
     }
@@ -92,7 +105,7 @@ export async function verifyPdf(input: Uint8Array, context: VerificationContext)
     verdict,
     explanation: VERDICT_EXPLANATIONS[verdict],
     validationTime: context.now.toISOString(),
-    document: { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, revisions },
+    document: { sha256: digests.whole('sha256').toString('hex'), size: bytes.length, revisions },
     signatures,
     problems: documentProblems,
   };

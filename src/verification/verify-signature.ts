@@ -10,6 +10,7 @@ import type { RevocationEvidence } from '../trust/check-revocation';
 import type { VerificationContext } from '../trust/verification-context';
 import { analyseModifications, ModificationAnalysis } from './analyse-modifications';
 import { openSignedRevision, SignedRevision } from './open-signed-revision';
+import type { PrefixDigests } from './prefix-digests';
 import { checkByteRange } from './check-byte-range';
 import { byteRangeDigest, checkSignatureCms } from './check-signature-cms';
 import { checkSignatureTrust } from './check-signature-trust';
@@ -26,6 +27,8 @@ export interface DocumentState {
   dssCandidates: ParsedCertificate[];
   dssEvidence: RevocationEvidence;
   context: VerificationContext;
+  /** Shared prefix hash states (ByteRange digests and the document digest). */
+  digests: PrefixDigests;
   /** Signed revisions by end offset (null: unreadable). */
   prefixes: Map<number, SignedRevision | null>;
 }
@@ -72,7 +75,7 @@ export async function verifySignature(found: FoundSignature, state: DocumentStat
   const problems: ProblemCode[] = [];
   const br = checkByteRange(doc, bytes, found.sigRef, sig);
   problems.push(...br.problems);
-  const digest = byteRangeDigest(bytes, br.checks.insideFile ? br.byteRange : null);
+  const digest = byteRangeDigest(state.digests, br.checks.insideFile ? br.byteRange : null);
   const cms = checkSignatureCms(br.cms, subFilter, digest);
   problems.push(...cms.problems);
 
