@@ -10,9 +10,16 @@ import { getTestPki } from '../test/fixtures/pki/test-pki';
 
 const dir = path.resolve(__dirname, '../test/fixtures/hostile');
 mkdirSync(dir, { recursive: true });
-const pki = getTestPki();
-const fixtures = buildHostileFixtures(pki);
-for (const f of fixtures) writeFileSync(path.join(dir, f.name), f.bytes);
-writeFileSync(path.join(dir, 'root.pem'), pki.get('dev-root-ca').certificatePem);
-writeFileSync(path.join(dir, 'index.json'), JSON.stringify(fixtures.map((f) => ({ file: f.name, expected: f.expected })), null, 1) + '\n');
-process.stdout.write(`wrote ${fixtures.length} fixtures to ${dir}\n`);
+async function main(): Promise<void> {
+  const pki = getTestPki();
+  const fixtures = await buildHostileFixtures(pki);
+  for (const f of fixtures) writeFileSync(path.join(dir, f.name), f.bytes);
+  writeFileSync(path.join(dir, 'root.pem'), pki.get('dev-root-ca').certificatePem);
+  writeFileSync(path.join(dir, 'index.json'), JSON.stringify(fixtures.map((f) => ({ file: f.name, expected: f.expected })), null, 1) + '\n');
+  process.stdout.write(`wrote ${fixtures.length} fixtures to ${dir}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`make-hostile-fixtures failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -15,7 +15,7 @@ const hasPdfsig = requireTool('pdfsig', 'poppler-utils');
     const context = createVerificationContext({ trustStore: new TrustStore([pki.get('dev-root-ca').certificateDer]) });
     const dir = mkdtempSync(path.join(tmpdir(), 'kyso-pdfsig-'));
     let checked = 0;
-    for (const f of buildHostileFixtures(pki)) {
+    for (const f of await buildHostileFixtures(pki)) {
       const report = await verifyPdf(f.bytes, context);
       if (report.verdict !== 'VALID') continue;
       const file = path.join(dir, f.name);
