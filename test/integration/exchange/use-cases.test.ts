@@ -32,6 +32,7 @@ describe('exchange use cases (memory queue, PGlite)', () => {
   let deps: ExchangeDeps;
   let httpCalls = 0;
   let httpStatus = 200;
+  const bodies: string[] = [];
 
   beforeAll(async () => {
     database = await openTestDatabase('pglite');
@@ -39,8 +40,9 @@ describe('exchange use cases (memory queue, PGlite)', () => {
     deps = {
       db: database.db, agencies: createSqlAgencyDirectory(database.db), files: new MemoryDocumentStore(), verifyAttachment: markerVerifier,
       queue, logger: silentLogger(), options: exchangeOptions(),
-      http: async () => {
+      http: async (_url, body) => {
         httpCalls++;
+        bodies.push(body);
         return { status: httpStatus, body: '' };
       },
     };
@@ -100,5 +102,19 @@ describe('exchange use cases (memory queue, PGlite)', () => {
     const rows = await buildExchangeReport(deps, new Date(Date.now() - 60_000), new Date(Date.now() + 60_000), R1);
     // Messages 1, 2, 4 carry the sample's dueDate 2026-06-30 (past); message 5 is due in 2999.
     expect(rows[0]).toMatchObject({ agency: R1, received: 4, withDueDate: 4, completedOnTime: 1, onTimeRate: 0.25 });
+  });
+
+  test('when a push receiver reports on a document from a push sender, then the status is relayed to the sender once', async () => {
+    await createAgency(database.db, { code: '000.00.00.H17', name: 'Push sender', delivery: { mode: 'push', webhookUrl: 'http://127.0.0.1:9/s' }, actor: 't' });
+    const r = await sendMessage(deps, '000.00.00.H17', envelopeSchema.parse(sampleEnvelope({ from: '000.00.00.H17', to: [R1], code: { number: '6', notation: 'UC' } })), [{ name: 'a.pdf', contentType: 'application/pdf', data: pdfBytes('6') }]);
+    await run();
+    await postStatus(deps, R1, r.id, { code: '04', description: 'Đã phân công' });
+    await postStatus(deps, R1, r.id, { code: '04', description: 'lặp lại' });
+    await run();
+    const relayed = bodies.map((b) => JSON.parse(b)).filter((b) => b.kind === 'status' && b.status.messageId === r.id);
+    expect(relayed).toHaveLength(1);
+    expect(relayed[0].status).toMatchObject({ from: R1, to: '000.00.00.H17', code: '04' });
+    const row = await database.db.selectFrom('exchange_statuses').select(['relay_status']).where('message_id', '=', r.id).executeTakeFirstOrThrow();
+    expect(row.relay_status).toBe('delivered');
   });
 });
