@@ -6,6 +6,7 @@
 import { measureRawRsa2048, measureRawSha256, report } from './harness';
 import { benchSign } from './sign';
 import { benchCitizenPage } from './citizen-page';
+import { benchVerify } from './verify';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const sha = await measureRawSha256();
   report({ bench: 'limit.sha256', value: sha, unit: 'MB/s' });
   const limits = { rsaPerSecond: rsa.perSecond, sha256MBps: sha };
-  const suites: Record<string, (l: typeof limits) => Promise<void>> = { sign: benchSign, 'citizen-page': benchCitizenPage };
+  const suites: Record<string, (l: typeof limits) => Promise<void>> = { sign: benchSign, 'citizen-page': benchCitizenPage, verify: benchVerify };
   for (const [name, run] of Object.entries(suites)) {
     if (!only || only === name) await run(limits);
   }
