@@ -17,6 +17,12 @@ import { FsDocumentStore } from './storage/fs-document-store';
 import type { DocumentStore } from './storage/document-store';
 import type { DocumentsDeps } from './documents/document';
 import { createCitizenRouter } from './web/citizen-router';
+import { createSignRequest } from './documents/sign-request';
+import { stampImagesFromDirectory } from './documents/stamp-images-fs';
+import { createStampKit } from './stamp/stamp-kit';
+import { loadTinosFonts } from './stamp/load-tinos-fonts';
+import { createReceiptsRouter } from './http/routes/receipts-router';
+import { organisationKeyFromStore } from './receipts/organisation-key';
 import { citizenCheckFromReport } from './web/citizen-check';
 import { createSignRouter } from './http/routes/sign-router';
 import { createVerifyRouter } from './http/routes/verify-router';
@@ -77,8 +83,21 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
   const documents: DocumentsDeps = { db: database.db, store, publicBaseUrl: config.PUBLIC_BASE_URL };
   const auth = adminAuthenticator(config.ADMIN_API_KEY, registryAuthenticator(database.db));
 
+  const fonts = loadTinosFonts();
+  const stamp = await createStampKit(fonts);
+  const keysDir = path.dirname(config.KEYS_FILE ?? path.join(PROJECT_ROOT, 'certs-dev', 'index.json'));
+  const signRequest = createSignRequest({
+    keys,
+    stamp,
+    documents,
+    // Per-key images beside the key configuration; the samples stand in during development.
+    imagesFor: stampImagesFromDirectory(keysDir, config.KEYS_FILE ? undefined : path.join(PROJECT_ROOT, 'samples')),
+  });
+  const receipts = { db: database.db, store, organisationKey: organisationKeyFromStore(keys), fonts, publicBaseUrl: config.PUBLIC_BASE_URL };
+
   const mounts: Mount[] = [
-    { path: '/api/v1', router: createSignRouter({ auth, keys, maxPdfBytes: config.MAX_PDF_BYTES }) },
+    { path: '/api/v1', router: createSignRouter({ auth, keys, maxPdfBytes: config.MAX_PDF_BYTES, signRequest }) },
+    { path: '/', router: createReceiptsRouter({ auth, receipts, perMinute: config.PUBLIC_RATE_LIMIT }) },
     { path: '/api/v1', router: createVerifyRouter({ verify, maxPdfBytes: config.MAX_PDF_BYTES, perMinute: config.PUBLIC_RATE_LIMIT }) },
     { path: '/', router: createDocumentsRouter({ auth, documents }) },
     { path: '/', router: createAgenciesRouter({ auth, db: database.db }) },
