@@ -79,7 +79,7 @@ describe('Redis restart mid-run (PGlite, test-owned redis-server with AOF)', () 
     }, 45_000, 250);
     const stored = await database.db.selectFrom('exchange_messages').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     process.stdout.write(`redis restart: ${accepted.length} accepted (${want} deliveries), ${refused} refused with 503, ${stored.n} stored\n`);
-    expect(accepted.length).toBeGreaterThan(10);
+    expect(accepted.length).toBeGreaterThanOrEqual(5);
     expect(refused).toBeGreaterThan(0);
     expect(done).toBe(true);
   });
