@@ -7,6 +7,7 @@ import { measureRawRsa2048, measureRawSha256, report } from './harness';
 import { benchSign } from './sign';
 import { benchCitizenPage } from './citizen-page';
 import { benchVerify } from './verify';
+import { benchSignVisible } from './sign-visible';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const sha = await measureRawSha256();
   report({ bench: 'limit.sha256', value: sha, unit: 'MB/s' });
   const limits = { rsaPerSecond: rsa.perSecond, sha256MBps: sha };
-  const suites: Record<string, (l: typeof limits) => Promise<void>> = { sign: benchSign, 'citizen-page': benchCitizenPage, verify: benchVerify };
+  const suites: Record<string, (l: typeof limits) => Promise<void>> = { sign: benchSign, 'citizen-page': benchCitizenPage, verify: benchVerify, 'sign-visible': benchSignVisible };
   for (const [name, run] of Object.entries(suites)) {
     if (!only || only === name) await run(limits);
   }
