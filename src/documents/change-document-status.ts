@@ -2,12 +2,14 @@
  * Issuer operations (issue 4 item 5): revoking a document, or marking it replaced by another
  * registered document. Allowed to the issuing agency's keys and the administrator; a document
  * that is already revoked or replaced is final (DOCUMENT_ALREADY_FINAL). The change and its audit
- * event commit together, so the citizen page shows it from the next request on.
+ * event commit together, and this process's citizen-view cache forgets the document before the
+ * call returns (citizen-view-cache.ts), so the citizen page shows it from the next request on.
  */
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors';
 import type { Tables } from '../registry/tables';
 import { appendAuditEvent } from '../audit/audit-log';
+import { citizenViewCacheOf } from './citizen-view-cache';
 import { actorName, assertIssuerOrAdmin, documentFromRow, type Actor, type DocumentsDeps, type RegisteredDocument } from './document';
 
 /** Revokes a valid document with a reason. */
@@ -15,10 +17,14 @@ export async function revokeDocument(
   deps: Pick<DocumentsDeps, 'db'>,
   input: { id: string; reason: string; actor: Actor },
 ): Promise<RegisteredDocument> {
-  return deps.db.transaction().execute(async (trx) => {
-    await lockChangeable(trx, input.id, input.actor, 'revoke this document');
-    return finish(trx, input, { status: 'revoked', replacedBy: null });
-  });
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      await lockChangeable(trx, input.id, input.actor, 'revoke this document');
+      return finish(trx, input, { status: 'revoked', replacedBy: null });
+    });
+  } finally {
+    citizenViewCacheOf(deps.db).invalidate(input.id);
+  }
 }
 
 /** Marks a valid document as replaced by another valid document of the same issuer. */
@@ -27,6 +33,17 @@ export async function replaceDocument(
   input: { id: string; reason: string; replacementId: string; actor: Actor },
 ): Promise<RegisteredDocument> {
   if (input.replacementId === input.id) throw new AppError('VALIDATION_FAILED', 'A document cannot replace itself.');
+  try {
+    return await replaceInTransaction(deps, input);
+  } finally {
+    citizenViewCacheOf(deps.db).invalidate(input.id);
+  }
+}
+
+function replaceInTransaction(
+  deps: Pick<DocumentsDeps, 'db'>,
+  input: { id: string; reason: string; replacementId: string; actor: Actor },
+): Promise<RegisteredDocument> {
   return deps.db.transaction().execute(async (trx) => {
     const issuer = await lockChangeable(trx, input.id, input.actor, 'replace this document');
     const replacement = await trx.selectFrom('documents').select(['issuing_agency_code', 'status']).where('id', '=', input.replacementId).executeTakeFirst();

@@ -5,9 +5,11 @@
  * indistinguishable), `status` (no token: existence and status only, so the identifier printed in
  * clear can be looked up, Decree 45/2020 art. 18.2), and `full` (right token).
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors';
 import type { DocumentStatus } from '../registry/tables';
 import { isDocumentId, tokenMatches } from './document-ids';
+import { citizenViewCacheOf, type CitizenRecord } from './citizen-view-cache';
 import { assertIssuerOrAdmin, documentFromRow, type Actor, type DocumentsDeps, type RegisteredDocument } from './document';
 
 /** The issuer's (or administrator's) view of a document. */
@@ -30,32 +32,62 @@ export type CitizenView =
       replacementNumber: string | null;
     };
 
-/** Resolves the citizen's view of `id` given the URL's token (constant-time comparison). */
+type StatusView = Extract<CitizenView, { kind: 'status' }>;
+type FullView = Extract<CitizenView, { kind: 'full' }>;
+
+/** The one `none` answer (shared, frozen). */
+const NONE: CitizenView = Object.freeze({ kind: 'none' as const });
+/** Compared against when the id is unknown, so that the work done does not depend on the id. */
+const DUMMY_HASH = createHash('sha256').update('kyso: no such document', 'utf8').digest();
+
+/** Constant-time comparison of a presented token with a stored SHA-256 (null = unknown id). */
+function tokenOk(token: string, stored: Buffer | null): boolean {
+  const presented = createHash('sha256').update(token, 'utf8').digest();
+  const same = timingSafeEqual(presented, stored ?? DUMMY_HASH);
+  return same && stored !== null && token !== '';
+}
+
+/** Reads a completed document's citizen record from the registry; null when unknown or pending. */
+async function loadCitizenRecord(db: DocumentsDeps['db'], id: string): Promise<CitizenRecord<StatusView, FullView> | null> {
+  const row = await db
+    .selectFrom('documents')
+    .leftJoin('agencies', 'agencies.code', 'documents.issuing_agency_code')
+    .selectAll('documents')
+    .select('agencies.name as agency_name')
+    .where('documents.id', '=', id)
+    .executeTakeFirst();
+  if (!row || row.status === 'pending') return null;
+  let replacementNumber: string | null = null;
+  if (row.replaced_by) {
+    const rep = await db.selectFrom('documents').select('number_and_notation').where('id', '=', row.replaced_by).executeTakeFirst();
+    replacementNumber = rep?.number_and_notation ?? null;
+  }
+  const hash = Buffer.from(row.access_token_hash, 'hex');
+  const document = documentFromRow(row);
+  Object.freeze(document.signers);
+  return {
+    // a malformed stored hash matches nothing
+    tokenHash: hash.length === 32 ? hash : Buffer.alloc(32),
+    status: Object.freeze({ kind: 'status' as const, id: row.id, status: row.status, replacedBy: row.replaced_by }),
+    full: Object.freeze({ kind: 'full' as const, document: Object.freeze(document), issuingAgencyName: row.agency_name ?? null, replacementNumber }),
+  };
+}
+
+/**
+ * Resolves the citizen's view of `id` given the URL's token (constant-time comparison). Served
+ * from the per-process {@link citizenViewCacheOf} cache (invalidated by revoke/replace, at most
+ * its TTL behind changes made by other processes); the returned views are shared and frozen.
+ */
 export async function lookupDocumentForCitizen(
   deps: Pick<DocumentsDeps, 'db'>,
   input: { id: string; token?: string },
 ): Promise<CitizenView> {
-  const row = isDocumentId(input.id)
-    ? await deps.db
-        .selectFrom('documents')
-        .leftJoin('agencies', 'agencies.code', 'documents.issuing_agency_code')
-        .selectAll('documents')
-        .select('agencies.name as agency_name')
-        .where('documents.id', '=', input.id)
-        .executeTakeFirst()
-    : undefined;
-  const usable = row && row.status !== 'pending' ? row : undefined;
-  const tokenGiven = input.token !== undefined && input.token !== '';
-  const ok = tokenMatches(input.token, usable?.access_token_hash ?? null);
-  if (!usable || usable.status === 'pending') return { kind: 'none' };
-  if (!tokenGiven) return { kind: 'status', id: usable.id, status: usable.status, replacedBy: usable.replaced_by };
-  if (!ok) return { kind: 'none' };
-  let replacementNumber: string | null = null;
-  if (usable.replaced_by) {
-    const rep = await deps.db.selectFrom('documents').select('number_and_notation').where('id', '=', usable.replaced_by).executeTakeFirst();
-    replacementNumber = rep?.number_and_notation ?? null;
-  }
-  return { kind: 'full', document: documentFromRow(usable), issuingAgencyName: usable.agency_name ?? null, replacementNumber };
+  const token = input.token ?? '';
+  const record = isDocumentId(input.id) ? await citizenViewCacheOf(deps.db).read(input.id, (id) => loadCitizenRecord(deps.db, id)) : null;
+  const ok = tokenOk(token, record?.tokenHash ?? null);
+  if (!record) return NONE;
+  if (token === '') return record.status;
+  return ok ? record.full : NONE;
 }
 
 /** True only when `token` is the access token of the completed document `id`. */
