@@ -7,23 +7,15 @@
  * spent or the failure is permanent; the thrown AppError says which (`details.permanent`).
  */
 import { AppError, isAppError } from '../errors';
-import type { DeliveryJob } from './delivery-job';
+import type { Attempt, DeliveryJob, DeliveryOutcome } from './delivery-job';
 import type { ExchangeDeps } from './exchange-deps';
-import { findDelivery, markDelivered, recordFailure, startAttempt } from './delivery-repository';
+import { markDelivered, recordFailure, startAttempt } from './delivery-repository';
 import { getMessage } from './message-repository';
 import { buildPushedMessage } from './push-payload';
 import { relayStatus } from './relay-status';
 import { postSigned } from './post-signed';
 import { relayMessageToPeer } from './federation-client';
 
-/** Which attempt this is (1-based) out of how many. */
-export interface Attempt {
-  number: number;
-  max: number;
-}
-
-/** What a run did. */
-export type DeliveryOutcome = 'delivered' | 'skipped';
 
 /** Runs one job. Throws AppError EXCHANGE_DELIVERY_FAILED on failure. */
 export async function deliverJob(deps: ExchangeDeps, job: DeliveryJob, attempt: Attempt): Promise<DeliveryOutcome> {
@@ -67,10 +59,4 @@ function asDeliveryFailure(e: unknown): AppError {
   if (isAppError(e, 'EXCHANGE_MESSAGE_NOT_FOUND')) return permanent(e.message);
   const message = e instanceof Error ? e.message : String(e);
   return new AppError('EXCHANGE_DELIVERY_FAILED', `Delivery attempt failed: ${message}`, { permanent: false }, { cause: e });
-}
-
-/** Exported for the job adapter: is this delivery still waiting for a run? */
-export async function isDeliveryOpen(deps: ExchangeDeps, messageId: string, receiverCode: string): Promise<boolean> {
-  const d = await findDelivery(deps.db, messageId, receiverCode);
-  return !!d && ['queued', 'delivering', 'failed'].includes(d.status);
 }

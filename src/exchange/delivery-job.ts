@@ -19,3 +19,12 @@ export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 export function jobIdOf(job: DeliveryJob): string {
   return job.kind === 'message' ? `${job.messageId}@${job.receiverCode}` : `status-${job.statusId}@${job.receiverCode}`;
 }
+
+/** Which attempt this is (1-based) out of how many. */
+export interface Attempt {
+  number: number;
+  max: number;
+}
+
+/** What a run did: `skipped` when the step was already done (idempotent re-run). */
+export type DeliveryOutcome = 'delivered' | 'skipped';

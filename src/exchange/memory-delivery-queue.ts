@@ -5,7 +5,7 @@
  */
 import { isAppError } from '../errors';
 import { jobIdOf, type DeliveryJob } from './delivery-job';
-import type { Attempt } from './deliver-job';
+import type { Attempt } from './delivery-job';
 import type { DeliveryQueue } from './ports';
 
 /** The twin, with test controls. */

@@ -4,7 +4,7 @@
  * sender hosted by a peer axis gets them relayed there. Bookkeeping in exchange_statuses.relay_*.
  */
 import { AppError, isAppError } from '../errors';
-import type { Attempt, DeliveryOutcome } from './deliver-job';
+import type { Attempt, DeliveryOutcome } from './delivery-job';
 import type { ExchangeDeps } from './exchange-deps';
 import { relayStatusToPeer } from './federation-client';
 import { postSigned } from './post-signed';
