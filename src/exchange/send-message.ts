@@ -52,8 +52,9 @@ const unique = (xs: string[]) => [...new Set(xs)];
 /** Revoke, update and replace act on an earlier NEW document of the same sender. */
 async function resolveOriginal(deps: ExchangeDeps, e: Envelope): Promise<{ id: string; receivers: string[] } | null> {
   if (e.business.docType === 0) {
-    if (await findNewDocument(deps.db, e.from.organId, e.documentId)) {
-      throw new AppError('EXCHANGE_DUPLICATE_DOCUMENT', `A new document with DocumentId "${e.documentId}" was already sent by ${e.from.organId} (edXML M.Exist).`, { documentId: e.documentId });
+    const earlier = await findNewDocument(deps.db, e.from.organId, e.documentId);
+    if (earlier) {
+      throw new AppError('EXCHANGE_DUPLICATE_DOCUMENT', `A new document with DocumentId "${e.documentId}" was already sent by ${e.from.organId} (edXML M.Exist).`, { documentId: e.documentId, messageId: earlier.id });
     }
     return null;
   }

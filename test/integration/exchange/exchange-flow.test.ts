@@ -58,10 +58,11 @@ describe('exchange flow (PGlite, real Redis)', () => {
 
   test('when the same new documentId is sent twice, then the second is refused with 409', async () => {
     const env = sampleEnvelope({ code: { number: '900', notation: 'DUP' } });
-    expect((await postMessage(h, keys[SENDER], env, [{ name: 'a.pdf', data: pdfBytes('a') }])).status).toBe(202);
+    const first = await postMessage(h, keys[SENDER], env, [{ name: 'a.pdf', data: pdfBytes('a') }]);
+    expect(first.status).toBe(202);
     const again = await postMessage(h, keys[SENDER], env, [{ name: 'a.pdf', data: pdfBytes('a') }]);
     expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('EXCHANGE_DUPLICATE_DOCUMENT');
+    expect(again.body.error).toMatchObject({ code: 'EXCHANGE_DUPLICATE_DOCUMENT', details: { messageId: first.body.id } });
   });
 
   test('when a status repeats, then it is ignored, except 05 which is kept every time', async () => {
