@@ -134,15 +134,47 @@ export function escapeXml(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
+/**
+ * Character data as Canonical XML writes it (C14N 1.0 §2.3, the same in Exclusive C14N): `&`,
+ * `<`, `>` and CR escaped, nothing else; C0 controls XML 1.0 cannot carry are dropped.
+ */
+export function canonicalText(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#xD;');
+}
+
+/** An attribute value as Canonical XML writes it: `&`, `<`, `"`, TAB, LF and CR escaped. */
+export function canonicalAttribute(value: string): string {
+  return value
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\t/g, '&#x9;')
+    .replace(/\n/g, '&#xA;')
+    .replace(/\r/g, '&#xD;');
+}
+
+/**
+ * Writes the tree already in Canonical XML form, so that the document (after its declaration) is
+ * its own C14N and can be digested without a canonicaliser: start and end tags for every
+ * element (never `<a/>`), unprefixed attributes sorted by name, C14N escaping, no whitespace
+ * between tags, no namespace declarations.
+ */
 function render(node: Node): string {
   const [name, content, attrs] = node;
-  const attributes = Object.entries(attrs ?? {})
-    .map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
+  const attributes = Object.keys(attrs ?? {})
+    .sort()
+    .map((k) => ` ${k}="${canonicalAttribute(attrs![k]!)}"`)
     .join('');
   if (content === undefined || content === '') return '';
   if (Array.isArray(content)) {
     const inner = content.map(render).join('');
     return `<${name}${attributes}>${inner}</${name}>`;
   }
-  return `<${name}${attributes}>${escapeXml(String(content))}</${name}>`;
+  return `<${name}${attributes}>${canonicalText(String(content))}</${name}>`;
 }

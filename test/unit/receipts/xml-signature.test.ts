@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
+import { C14nCanonicalization, SignedXml } from 'xml-crypto';
+import { isAppError } from '../../../src/errors';
 import { buildReceiptXml } from '../../../src/receipts/receipt-xml';
 import { signXmlEnveloped } from '../../../src/receipts/xml-signature';
 import { organisationKey, sampleReceipt } from './receipt-fixtures';
@@ -62,10 +63,28 @@ describe('signXmlEnveloped', () => {
 
   test('when special characters appear in the payer name, then they are escaped and round-trip', async () => {
     const xml = await signedSample();
-    expect(xml).toContain('<Ten>Nguyễn Thị Hoa &amp; &quot;Con&quot;</Ten>');
+    // Canonical XML text escaping (C14N 1.0 2.3): & < > escaped, quotes written as they are
+    expect(xml).toContain('<Ten>Nguyễn Thị Hoa &amp; "Con"</Ten>');
     const doc = new DOMParser().parseFromString(xml, 'text/xml');
     expect(doc.getElementsByTagName('NNop')[0]!.getElementsByTagName('Ten')[0]!.textContent).toBe(
       'Nguyễn Thị Hoa & "Con"',
     );
+  });
+
+  test('when text holds markup characters, quotes, CR, TAB, LF and Vietnamese, then the document is its own C14N (xml-crypto agrees) and verifies', async () => {
+    const nasty = 'A & B <c> "d" \'e\' \r\nf\tg ]]> Đặng Thị Ngọc Ánh \u0001';
+    const unsigned = buildReceiptXml(sampleReceipt({ payer: { name: nasty, address: nasty }, dossierCode: '<&>' }));
+    const body = unsigned.slice(unsigned.indexOf('?>') + 2);
+    const doc = new DOMParser().parseFromString(unsigned, 'text/xml');
+    expect(new C14nCanonicalization().process(doc.documentElement as never, { ancestorNamespaces: [] })).toBe(body);
+    const xml = await signXmlEnveloped(unsigned, organisationKey(), { signingTime: new Date(), insertBefore: '</TCThu></DSCKS>' });
+    expect(checkWithXmlCrypto(xml)).toEqual({ valid: true, references: 2 });
+  });
+
+  test('when the XML to sign is not in canonical form, then SIGN_FAILED rather than a signature that cannot verify', async () => {
+    for (const xml of ['<a><b/><DSCKS><TCThu></TCThu></DSCKS></a>', "<a x='1'><DSCKS><TCThu></TCThu></DSCKS></a>", '<a xmlns="urn:x"><DSCKS><TCThu></TCThu></DSCKS></a>']) {
+      const err = await signXmlEnveloped(xml, organisationKey(), { signingTime: new Date(), insertBefore: '</TCThu></DSCKS>' }).catch((e) => e);
+      expect(isAppError(err, 'SIGN_FAILED')).toBe(true);
+    }
   });
 });
