@@ -5,6 +5,8 @@
  * while the rest of kyso keeps working.
  *
  * - POST /api/v1/exchange/messages                agency; multipart `envelope` (JSON) + `attachments` (PDF) → 202
+ * - POST /api/v1/exchange/packages                agency; an edXML document package (application/xml) → 202
+ * - POST /api/v1/exchange/status-packages         agency; an edXML status package (application/xml)
  * - GET  /api/v1/exchange/messages/:id            sender, receiver or admin; transport + business timeline
  * - POST /api/v1/exchange/messages/:id/status     receiver; `{ code, description?, staffInfo? }`
  * - GET  /api/v1/exchange/inbox                   agency; delivered, not yet acknowledged
@@ -34,6 +36,7 @@ import { buildExchangeReport } from '../../exchange/exchange-report';
 import { acceptFederatedMessage, acceptFederatedStatus } from '../../exchange/federation-accept';
 import { isValidRequestSignature, SIGNATURE_HEADER } from '../../exchange/webhook-signature';
 import { exportInboxPackage } from '../../exchange/export-inbox-package';
+import { importEdxmlMessage, importEdxmlStatus } from '../../exchange/import-edxml';
 
 /** What the router needs: the authenticator and the exchange's dependencies. */
 export interface ExchangeRouterDeps {
@@ -88,6 +91,21 @@ export function createExchangeRouter(deps: ExchangeRouterDeps): Router {
     const attachments = body.files.filter((f) => f.field === 'attachments')
       .map((f) => ({ name: f.filename || 'attachment.pdf', contentType: f.mimeType, data: f.data }));
     res.status(202).json(await sendMessage(x, from, envelope, attachments));
+  });
+
+  const xml = express.text({ type: ['application/xml', 'text/xml'], limit: `${Math.ceil((x.options.maxTotalBytes * 4) / 3 / 1024 / 1024) + 1}mb` });
+  const xmlBody = (req: Request): string => {
+    if (typeof req.body !== 'string' || req.body.length === 0) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the edXML package as application/xml.');
+    return req.body;
+  };
+
+  router.post(`${base}/packages`, auth, available, xml, async (req, res) => {
+    res.status(202).json(await importEdxmlMessage(x, agencyOf(res), xmlBody(req)));
+  });
+
+  router.post(`${base}/status-packages`, auth, available, xml, async (req, res) => {
+    const r = await importEdxmlStatus(x, agencyOf(res), xmlBody(req));
+    res.status(r.duplicate ? 200 : 201).json(r);
   });
 
   router.get(`${base}/messages/:id`, auth, available, async (req, res) => {

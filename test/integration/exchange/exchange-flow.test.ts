@@ -7,6 +7,10 @@ import { openTestDatabase } from '../../helpers/test-db';
 import type { Database } from '../../../src/registry/database';
 import { startDeliveryWorker } from '../../../src/exchange/queue-worker';
 import { sampleEnvelope } from '../../unit/exchange/fixtures/sample-envelope';
+import { envelopeSchema } from '../../../src/exchange/envelope';
+import { exportDocumentPackage, exportStatusPackage } from '../../../src/exchange/edxml-export';
+import { signEdxml } from '../../../src/exchange/edxml-signature';
+import { makeLocalKeyHandle } from '../../unit/exchange/fixtures/local-key-handle';
 import { ADMIN_KEY, call, pdfBytes, postMessage, startHarness, waitFor, type Harness } from './fixtures/exchange-harness';
 
 const SENDER = '000.00.14.H20';
@@ -110,5 +114,31 @@ describe('exchange flow (PGlite, real Redis)', () => {
     expect(sender.sent).toBeGreaterThanOrEqual(5);
     const r1 = rep.body.agencies.find((a: { agency: string }) => a.agency === R1);
     expect(r1.received).toBeGreaterThanOrEqual(4);
+  });
+
+  const postXml = async (key: string, path: string, body: string) => {
+    const res = await fetch(`${h.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/xml' } });
+    return { status: res.status, body: await res.json() as any };
+  };
+
+  test('when an agency sends a signed edXML package, then it is accepted like JSON; a tampered or foreign-signed one is refused', async () => {
+    const envelope = envelopeSchema.parse(sampleEnvelope({ to: [R1], code: { number: '950', notation: 'EDXML' } }));
+    const unsigned = exportDocumentPackage({ envelope, trace: [{ organId: SENDER, at: new Date() }], attachments: [{ name: 'x.pdf', contentType: 'application/pdf', contentId: 'c1', data: pdfBytes('edxml') }] });
+    const signed = await signEdxml(unsigned, makeLocalKeyHandle('ec', 'So TTTT', SENDER));
+    expect((await postXml(keys[SENDER], '/api/v1/exchange/packages', signed.replace('EDXML</edXML:CodeNotation>', 'EDXMX</edXML:CodeNotation>'))).body.error.code).toBe('EXCHANGE_SIGNATURE_INVALID');
+    const foreign = await signEdxml(unsigned, makeLocalKeyHandle('ec', 'Other', R2));
+    expect((await postXml(keys[SENDER], '/api/v1/exchange/packages', foreign)).body.error.code).toBe('EXCHANGE_SIGNATURE_INVALID');
+    const ok = await postXml(keys[SENDER], '/api/v1/exchange/packages', signed);
+    expect(ok.status).toBe(202);
+    expect(ok.body.documentId).toBe(envelope.documentId);
+    expect(await waitFor(() => delivered(ok.body.id, R1), 10_000)).toBe(true);
+
+    const status = exportStatusPackage({ status: {
+      from: { organId: R1 }, to: SENDER, statusCode: '04', description: 'Đã phân công', timestamp: new Date().toISOString(),
+      responseFor: { organId: SENDER, code: '950/EDXML', promulgationDate: envelope.promulgation.date, documentId: envelope.documentId },
+    }, trace: [] });
+    expect((await postXml(keys[R1], '/api/v1/exchange/status-packages', status)).status).toBe(201);
+    expect((await postXml(keys[R1], '/api/v1/exchange/status-packages', status)).body.duplicate).toBe(true);
+    expect((await postXml(keys[R2], '/api/v1/exchange/status-packages', status)).status).toBe(403);
   });
 });
