@@ -4,7 +4,7 @@
  * (a child process, so the figure is that signing's alone).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateDevPki } from '../src/pki/generate-dev-pki';
@@ -32,12 +32,18 @@ export async function benchSign(limits: { rsaPerSecond: number; sha256MBps: numb
   report({ bench: 'sign.10mb-200-pages', value: mbps, unit: 'MB/s', limit: limits.sha256MBps, ratio: mbps / limits.sha256MBps, target_ratio: 0.4, bytes: tenMb.length });
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kyso-bench-'));
-  const big = path.join(dir, 'big.pdf');
-  writeFileSync(big, makeLargePdf(1000, 100_000));
-  const size = readFileSync(big).length;
-  const p12 = path.join(dir, 'key.p12');
-  writeFileSync(p12, id.pkcs12);
-  const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'run-ts.js'), path.join(__dirname, 'sign-rss-child.ts'), big, p12, id.passphrase], { encoding: 'utf8' });
-  const maxRssBytes = Number(JSON.parse(out.trim()).maxRssBytes);
+  let maxRssBytes: number;
+  let size: number;
+  try {
+    const big = path.join(dir, 'big.pdf');
+    writeFileSync(big, makeLargePdf(1000, 100_000));
+    size = statSync(big).size;
+    const p12 = path.join(dir, 'key.p12');
+    writeFileSync(p12, id.pkcs12);
+    const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'run-ts.js'), path.join(__dirname, 'sign-rss-child.ts'), big, p12, id.passphrase], { encoding: 'utf8' });
+    maxRssBytes = Number(JSON.parse(out.trim()).maxRssBytes);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   report({ bench: 'sign.100mb-peak-rss', value: maxRssBytes / (1024 * 1024), unit: 'MiB', limit: size / (1024 * 1024), ratio: maxRssBytes / size, target_ratio_max: 3 });
 }

@@ -11,6 +11,7 @@ import { Parser } from './parser';
 import { isCatalogDict, RepairResult, scanObjects } from './repair';
 import { Revision, revisionsFromEofMarkers, revisionsFromSections } from './revisions';
 import { CryptMethod, openSecurityHandler, SecurityHandler } from './security';
+import { PageTree } from './page-tree';
 import { loadXrefChain, XrefChain } from './xref-chain';
 import { XrefTable } from './xref-table';
 
@@ -45,6 +46,7 @@ export class PdfDocument {
   private readonly objStms = new Map<number, ObjStmCache>();
   private readonly loading = new Set<number>();
   private readonly streamOwners = new WeakMap<PdfStream, PdfRef>();
+  private pageTree?: PageTree;
 
   constructor(
     /** The input, never modified. */
@@ -86,6 +88,7 @@ export class PdfDocument {
     this.trailer = found.trailer;
     this.cache.clear();
     this.objStms.clear();
+    this.pageTree = undefined;
     for (const sn of found.objectStreams) this.addObjectStreamMembers(sn);
     this.openSecurity();
     if (!isCatalogDict(this.catalogOrUndefined())) {
@@ -133,6 +136,12 @@ export class PdfDocument {
   /** The catalog's reference. */
   get rootRef(): PdfRef {
     return this.trailer.get('Root') as PdfRef;
+  }
+
+  /** The page tree, shared by every caller on this document (pages found once are kept). */
+  get pages(): PageTree {
+    this.pageTree ??= new PageTree(this);
+    return this.pageTree;
   }
 
   /** Highest object number in use plus one (the next free number for an incremental update). */

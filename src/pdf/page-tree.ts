@@ -28,6 +28,7 @@ function isPagesNode(d: PdfDict): boolean {
 /** Page access for one document. */
 export class PageTree {
   private all?: PdfRef[];
+  private readonly pages = new Map<number, PageInfo>();
 
   constructor(private readonly doc: PdfDocument) {}
 
@@ -115,8 +116,17 @@ export class PageTree {
     return out;
   }
 
-  /** Page `index` with its inherited attributes. */
+  /** Page `index` with its inherited attributes (computed once per tree). */
   page(index: number): PageInfo {
+    let info = this.pages.get(index);
+    if (!info) {
+      info = this.readPage(index);
+      this.pages.set(index, info);
+    }
+    return info;
+  }
+
+  private readPage(index: number): PageInfo {
     const ref = this.pageRef(index);
     const dict = this.doc.getObject(ref) as PdfDict;
     const found = new Map<string, PdfObject>();

@@ -5,7 +5,13 @@
  * written as a fill run, never digit by digit. Strings are encrypted per object when the document
  * is encrypted, except those marked plain (a signature's /Contents, 7.6.1).
  */
-import { PdfDict, PdfName, PdfObject, PdfReal, PdfRef, PdfStream, PdfString } from './objects';
+import * as objects from './objects';
+import type { PdfObject } from './objects';
+
+// Local aliases: the CommonJS output of tsx (esbuild) reads every imported binding through a
+// getter at each use, and the writer tests classes once per value.
+const { PdfDict, PdfName, PdfReal, PdfRef, PdfStream, PdfString } = objects;
+type PdfDict = objects.PdfDict;
 
 /** Encrypts a string or stream of the object being written; absent for unencrypted documents. */
 export interface ObjectCipher {
@@ -99,13 +105,26 @@ const NAME_ESCAPE = new Uint8Array(256);
 for (let c = 0; c < 256; c++) if (c < 0x21 || c > 0x7e) NAME_ESCAPE[c] = 1;
 for (const c of '#()<>[]{}/%') NAME_ESCAPE[c.charCodeAt(0)] = 1;
 
+/** Formatted names by name: dictionary keys repeat across objects and documents. */
+const formattedNames = new Map<string, string>();
+
 /** A name with delimiters, whitespace, `#` and non-ASCII escaped as #xx (7.3.5). */
 export function formatName(n: string): string {
+  const hit = formattedNames.get(n);
+  if (hit !== undefined) return hit;
+  let out = `/${n}`;
   for (let i = 0; i < n.length; i++) {
     const c = n.charCodeAt(i);
-    if (c > 0xff || NAME_ESCAPE[c]) return escapeName(n);
+    if (c > 0xff || NAME_ESCAPE[c]) {
+      out = escapeName(n);
+      break;
+    }
   }
-  return `/${n}`;
+  if (n.length <= 64) {
+    if (formattedNames.size >= 8192) formattedNames.clear();
+    formattedNames.set(n, out);
+  }
+  return out;
 }
 
 function escapeName(n: string): string {
@@ -164,11 +183,11 @@ function writeDict(sink: ByteSink, d: PdfDict, cipher: ObjectCipher | undefined,
 
 /** Writes one object (no `obj`/`endobj` wrapper). */
 export function writeObject(sink: ByteSink, o: PdfObject, cipher?: ObjectCipher): void {
-  if (o === null) sink.text('null');
-  else if (typeof o === 'number') sink.text(Number.isInteger(o) ? String(o) : formatReal(o));
-  else if (typeof o === 'boolean') sink.text(o ? 'true' : 'false');
+  if (o instanceof PdfRef) sink.text(`${o.num} ${o.gen} R`);
   else if (o instanceof PdfName) sink.text(formatName(o.name));
-  else if (o instanceof PdfRef) sink.text(`${o.num} ${o.gen} R`);
+  else if (typeof o === 'number') sink.text(Number.isInteger(o) ? String(o) : formatReal(o));
+  else if (o === null) sink.text('null');
+  else if (typeof o === 'boolean') sink.text(o ? 'true' : 'false');
   else if (Array.isArray(o)) {
     sink.text('[');
     for (let i = 0; i < o.length; i++) {

@@ -10,7 +10,6 @@ import {
   listFields,
   name,
   PageInfo,
-  PageTree,
   PdfDict,
   PdfDocument,
   PdfObject,
@@ -158,7 +157,7 @@ export function prepareSignature(doc: PdfDocument, opts: PrepareSignatureOptions
       w.set(target.field.ref, field);
       addToAcroForm(w, catalog, undefined);
     } else {
-      const page = new PageTree(doc).page(opts.page ?? 0);
+      const page = doc.pages.page(opts.page ?? 0);
       const rect = opts.rect ?? [0, 0, 0, 0];
       const widgetRef = w.allocate();
       const ap = opts.appearance
