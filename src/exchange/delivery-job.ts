@@ -10,6 +10,7 @@ export const deliveryJobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('message'), messageId: z.string().min(1), receiverCode: z.string().min(1) }),
   z.object({ kind: z.literal('status'), statusId: z.string().min(1), receiverCode: z.string().min(1) }),
 ]);
+/** A delivery job payload (ids only). */
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 
 /**

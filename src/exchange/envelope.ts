@@ -30,6 +30,7 @@ export const organizationSchema = z.preprocess(
     website: z.string().max(200).optional(),
   }),
 );
+/** An edXML Organization (From / To). */
 export type Organization = z.infer<typeof organizationSchema>;
 
 /** 1.12 ResponseFor: links a reply to the document it answers. */
@@ -39,6 +40,7 @@ export const responseForSchema = z.object({
   promulgationDate: isoDate,
   documentId: z.string().min(1).max(300),
 });
+/** An edXML ResponseFor link. */
 export type ResponseFor = z.infer<typeof responseForSchema>;
 
 /** TraceHeaderList/Bussiness: what this package does to a document (0 new .. 3 replace). */
@@ -49,6 +51,7 @@ export const businessSchema = z.object({
   documentId: z.string().min(1).max(300).optional(),
   paper: z.boolean().optional(),
 });
+/** The TraceHeaderList/Bussiness block. */
 export type Business = z.infer<typeof businessSchema>;
 
 const envelopeObject = z.object({

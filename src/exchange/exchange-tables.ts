@@ -11,6 +11,7 @@ export type TransportStatus = 'queued' | 'delivering' | 'delivered' | 'acknowled
 type Json<T> = ColumnType<T, string, string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
+/** exchange_messages: one row per accepted message; the envelope is kept whole as jsonb. */
 export interface ExchangeMessagesTable {
   id: string;
   document_id: string;
@@ -23,6 +24,7 @@ export interface ExchangeMessagesTable {
   created_at: Timestamp;
 }
 
+/** exchange_attachments: the PDFs of a message, by content key, with the ingress verdict. */
 export interface ExchangeAttachmentsTable {
   message_id: string;
   ordinal: number;
@@ -35,6 +37,7 @@ export interface ExchangeAttachmentsTable {
   report: Json<unknown> | null;
 }
 
+/** exchange_deliveries: one row per (message, receiver) with its transport status. */
 export interface ExchangeDeliveriesTable {
   message_id: string;
   receiver_code: string;
@@ -47,6 +50,7 @@ export interface ExchangeDeliveriesTable {
   updated_at: Timestamp;
 }
 
+/** exchange_trace: the hop trail (edXML TraceHeader: agency and time), append-only. */
 export interface ExchangeTraceTable {
   id: Generated<string | number>;
   message_id: string;
@@ -56,6 +60,7 @@ export interface ExchangeTraceTable {
   at: Timestamp;
 }
 
+/** exchange_statuses: business statuses (edXML status packages) and their relay state. */
 export interface ExchangeStatusesTable {
   id: string;
   message_id: string | null;

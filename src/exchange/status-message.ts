@@ -26,6 +26,7 @@ export const statusMessageSchema = z.object({
   /** When the status happened (ISO 8601). */
   timestamp: z.string().datetime({ offset: true }),
 });
+/** A parsed status package header. */
 export type StatusMessage = z.output<typeof statusMessageSchema>;
 
 /** The body of POST /messages/:id/status. */
@@ -34,4 +35,5 @@ export const statusInputSchema = z.object({
   description: z.string().max(1000).default(''),
   staffInfo: staffInfoSchema.optional(),
 });
+/** A parsed status post. */
 export type StatusInput = z.output<typeof statusInputSchema>;
