@@ -68,4 +68,22 @@ describe('object parser', () => {
       expect((e as AppError).details?.offset).toBeGreaterThan(0);
     }
   });
+
+  test('when numbers are signed, huge, or run into letters, then they read as the lenient reader reads them', () => {
+    const a = parse('[+5 -0 -17 12abc 1234567890123456789 --5 1.2.3 4 0 R 5 -1]') as unknown[];
+    expect(a[0]).toBe(5);
+    expect(Object.is(a[1], -0)).toBe(true);
+    expect(a[2]).toBe(-17);
+    expect(a[3]).toEqual(new PdfReal(12));
+    expect(a[4]).toEqual(new PdfReal(1234567890123456789));
+    expect(a[5]).toEqual(new PdfReal(-5));
+    expect(a[6]).toEqual(new PdfReal(1.2));
+    expect(a[7]).toEqual(new PdfRef(4, 0));
+    expect(a.slice(8)).toEqual([5, -1]);
+  });
+
+  test('when a dictionary key is not a name, then PDF_MALFORMED', () => {
+    expect(() => parse('<< 12 /A >>')).toThrow(expect.objectContaining({ code: 'PDF_MALFORMED' }));
+    expect(() => parse('<< /A 1 /B')).toThrow(expect.objectContaining({ code: 'PDF_MALFORMED' }));
+  });
 });

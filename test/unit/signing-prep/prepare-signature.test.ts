@@ -6,6 +6,7 @@ import { IncrementalWriter, listSignatureFields, name, openPdf, PageTree, PdfDic
 import {
   digestByteRange,
   embedSignature,
+  fillSignature,
   prepareSignature,
   PrepareSignatureOptions,
   PreparedSignature,
@@ -64,6 +65,31 @@ describe('prepareSignature without external tools', () => {
     expect(p.bytes.toString('latin1')).toContain(`/ByteRange [0 ${b} ${c} ${d}`);
     expect(p.fieldName).toBe('Signature1');
     expect(p.bytes.toString('latin1')).toContain("/M (D:20250304120607+07'00')");
+  });
+
+  test('when a placeholder is prepared, then the output is the input itself (not a copy) plus an appended tail holding both placeholders', async () => {
+    const input = await makePdf(1);
+    const p = prepareSignature(openPdf(input), base);
+    expect(p.parts[0]).toBe(input);
+    expect(p.base).toBe(input);
+    expect(p.parts[1]).toBe(p.tail);
+    expect(p.totalLength).toBe(input.length + p.tail.length);
+    expect(p.contentsOffset).toBeGreaterThan(input.length);
+    expect(p.tail.toString('latin1')).toContain(`/ByteRange [0 ${p.byteRange[1]} ${p.byteRange[2]} ${p.byteRange[3]}`);
+    expect(p.bytes.equals(Buffer.concat([input, p.tail]))).toBe(true);
+  });
+
+  test('when the signature is filled in, then only the tail changes and the joined bytes carry it', async () => {
+    const input = await makePdf(1);
+    const copy = Buffer.from(input);
+    const p = prepareSignature(openPdf(input), { ...base, contentsSize: 100 });
+    fillSignature(p, Buffer.from([0xde, 0xad]));
+    expect(input.equals(copy)).toBe(true);
+    const at = p.contentsOffset - input.length;
+    expect(p.tail.toString('latin1', at, at + 6)).toBe('<dead0');
+    expect(p.bytes.toString('latin1', p.contentsOffset, p.contentsOffset + 6)).toBe('<dead0');
+    fillSignature(p, Buffer.from([0x01]));
+    expect(p.tail.toString('latin1', at, at + 6)).toBe('<01000');
   });
 
   test('when the ranges are digested, then the hash equals the hash of their concatenation', async () => {
