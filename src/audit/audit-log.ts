@@ -1,19 +1,18 @@
 /**
- * The audit trail of who did what (issue 4 item 3): append-only and hash-chained. Each event's
- * `hash = sha256(prev_hash || canonicalJson(event))`, the first `prev_hash` being 64 zeros, so
- * deleting, reordering or editing any row breaks every later link ({@link verifyAuditChain}).
- * Appends take a transaction-scoped advisory lock so concurrent writers never fork the chain;
- * call {@link appendAuditEvent} inside the transaction that makes the change it records.
+ * The audit trail of who did what (issue 4 item 3): append-only and hash-chained. A writer
+ * inserts its event inside the transaction that makes the change it records, with no chain
+ * position and no lock, so concurrent writers never wait for each other; the sealer
+ * ({@link sealAuditEvents}, scheduled right after commits) then links committed events into the
+ * chain `hash = sha256(prev_hash || canonicalJson(event))` in batches under one lock, and
+ * {@link verifyAuditChain} walks the sealed chain and reports the events not yet sealed.
  */
-import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { Tables } from '../registry/tables';
-import { canonicalJson } from './canonical-json';
+import type { Insertable, Kysely } from 'kysely';
+import type { AuditEventsTable, Tables } from '../registry/tables';
+import { scheduleAuditSeal } from './seal-audit-events';
 
-/** The `prev_hash` of the first event. */
-export const GENESIS_HASH = '0'.repeat(64);
-
-const AUDIT_LOCK_KEY = '7305612783650191873';
+export { GENESIS_HASH, auditEventHash } from './audit-event-hash';
+export { sealAuditEvents, scheduleAuditSeal, flushAuditSeals, lastAuditSealError } from './seal-audit-events';
+export { verifyAuditChain, type AuditChainReport } from './verify-audit-chain';
 
 /** What is recorded. `at` defaults to now. */
 export interface AuditEventInput {
@@ -25,106 +24,65 @@ export interface AuditEventInput {
   at?: Date;
 }
 
-/** A stored event. */
+/** A stored event; `seq`, `prevHash` and `hash` stay null until the sealer links it. */
 export interface AuditEvent extends Required<AuditEventInput> {
   id: number;
-  prevHash: string;
-  hash: string;
+  /** 1-based position in the chain, or null while unsealed. */
+  seq: number | null;
+  prevHash: string | null;
+  hash: string | null;
 }
 
-/** The hashed content of an event (ids are not hashed: the chain itself orders the events). */
-export function auditEventHash(prevHash: string, e: Required<AuditEventInput>): string {
-  const body = canonicalJson({
-    at: e.at.toISOString(),
-    actor: e.actor,
-    action: e.action,
-    subjectType: e.subjectType,
-    subjectId: e.subjectId,
-    details: e.details,
-  });
-  return createHash('sha256').update(prevHash).update(body).digest('hex');
-}
-
-/** Appends one event to the chain. Use a transaction handle to make it atomic with the change. */
-export async function appendAuditEvent(db: Kysely<Tables>, input: AuditEventInput): Promise<AuditEvent> {
-  const event: Required<AuditEventInput> = {
-    ...input,
-    details: input.details ?? {},
+/**
+ * The row to insert for `input` (unsealed). For use cases that write their change and its event
+ * in one statement (`with d as (insert …) insert into audit_events …`); otherwise use
+ * {@link appendAuditEvent}. Timestamps keep millisecond precision, as the chain hashes them.
+ */
+export function auditEventRow(input: AuditEventInput): Insertable<AuditEventsTable> {
+  return {
     at: new Date(Math.floor((input.at ?? new Date()).getTime())),
+    actor: input.actor,
+    action: input.action,
+    subject_type: input.subjectType,
+    subject_id: input.subjectId,
+    details: JSON.stringify(input.details ?? {}),
+    seq: null,
+    prev_hash: null,
+    hash: null,
   };
-  const run = async (trx: Kysely<Tables>): Promise<AuditEvent> => {
-    await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY}::bigint)`.execute(trx);
-    const last = await trx.selectFrom('audit_events').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const hash = auditEventHash(prevHash, event);
-    const row = await trx
-      .insertInto('audit_events')
-      .values({
-        at: event.at,
-        actor: event.actor,
-        action: event.action,
-        subject_type: event.subjectType,
-        subject_id: event.subjectId,
-        details: JSON.stringify(event.details),
-        prev_hash: prevHash,
-        hash,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return { ...event, id: Number(row.id), prevHash, hash };
+}
+
+/**
+ * Appends one event, unsealed. Pass the transaction handle to make it atomic with the change,
+ * and call {@link scheduleAuditSeal} with the root handle after commit; with the root handle the
+ * seal is scheduled here.
+ */
+export async function appendAuditEvent(db: Kysely<Tables>, input: AuditEventInput): Promise<AuditEvent> {
+  const values = auditEventRow(input);
+  const row = await db.insertInto('audit_events').values(values).returning('id').executeTakeFirstOrThrow();
+  if (!db.isTransaction) void scheduleAuditSeal(db);
+  return {
+    id: Number(row.id),
+    at: values.at as Date,
+    actor: input.actor,
+    action: input.action,
+    subjectType: input.subjectType,
+    subjectId: input.subjectId,
+    details: input.details ?? {},
+    seq: null,
+    prevHash: null,
+    hash: null,
   };
-  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
-/** The result of walking the chain. */
-export interface AuditChainReport {
-  ok: boolean;
-  /** How many events were checked. */
-  checked: number;
-  /** The first broken event, with why. */
-  brokenAt?: { id: number; reason: 'prev_hash_mismatch' | 'hash_mismatch' };
-}
-
-/** Recomputes every link in id order; reports the first event whose hash or link is wrong. */
-export async function verifyAuditChain(db: Kysely<Tables>, batchSize = 1000): Promise<AuditChainReport> {
-  let prev = GENESIS_HASH;
-  let checked = 0;
-  let afterId = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(batchSize)
-      .execute();
-    if (rows.length === 0) return { ok: true, checked };
-    for (const r of rows) {
-      const id = Number(r.id);
-      if (r.prev_hash !== prev) return { ok: false, checked, brokenAt: { id, reason: 'prev_hash_mismatch' } };
-      const expected = auditEventHash(prev, {
-        at: r.at,
-        actor: r.actor,
-        action: r.action,
-        subjectType: r.subject_type,
-        subjectId: r.subject_id,
-        details: r.details,
-      });
-      if (expected !== r.hash) return { ok: false, checked, brokenAt: { id, reason: 'hash_mismatch' } };
-      prev = r.hash;
-      checked += 1;
-      afterId = id;
-    }
-  }
-}
-
-/** Events about one subject, oldest first (for issuer views and tests). */
+/** Events about one subject, in chain order then unsealed in id order (for issuer views and tests). */
 export async function listAuditEvents(db: Kysely<Tables>, subjectType: string, subjectId: string): Promise<AuditEvent[]> {
   const rows = await db
     .selectFrom('audit_events')
     .selectAll()
     .where('subject_type', '=', subjectType)
     .where('subject_id', '=', subjectId)
+    .orderBy((eb) => eb.ref('seq'), (ob) => ob.asc().nullsLast())
     .orderBy('id')
     .execute();
   return rows.map((r) => ({
@@ -135,6 +93,7 @@ export async function listAuditEvents(db: Kysely<Tables>, subjectType: string, s
     subjectType: r.subject_type,
     subjectId: r.subject_id,
     details: r.details,
+    seq: r.seq === null ? null : Number(r.seq),
     prevHash: r.prev_hash,
     hash: r.hash,
   }));

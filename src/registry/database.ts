@@ -13,6 +13,7 @@ import { AppError } from '../errors';
 import type { Tables } from './tables';
 import { migrationLockKey, runMigrations, type Migration } from './migrate';
 import { MIGRATIONS } from './migrations';
+import { sealAuditEvents } from '../audit/seal-audit-events';
 
 /** An open registry database. */
 export interface Database {
@@ -58,6 +59,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     async close() {
       if (closed) return;
       closed = true;
+      // seal what is committed: unsealed audit events are not yet protected by the chain
+      await sealAuditEvents(db).catch(() => undefined);
       await db.destroy();
     },
   };

@@ -81,7 +81,10 @@ export interface DocumentsTable {
   updated_at: Generated<Date>;
 }
 
-/** audit_events: append-only, hash-chained (hash = sha256(prev_hash || canonical JSON)). */
+/**
+ * audit_events: append-only, hash-chained (hash = sha256(prev_hash || canonical JSON)). Written
+ * unsealed (seq, prev_hash, hash null); the sealer sets them once (migration 004-audit-sealing).
+ */
 export interface AuditEventsTable {
   id: Generated<string | number>;
   at: Timestamp;
@@ -90,8 +93,10 @@ export interface AuditEventsTable {
   subject_type: string;
   subject_id: string;
   details: ColumnType<Record<string, unknown>, string, string>;
-  prev_hash: string;
-  hash: string;
+  /** 1-based chain position, null until sealed. */
+  seq: ColumnType<string | number | null, string | number | null, string | number | null>;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 /** kyso_migrations: which migrations ran, and when. */

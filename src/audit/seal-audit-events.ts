@@ -1,0 +1,141 @@
+/**
+ * The audit sealer: writers append events with no chain position inside their own transaction
+ * (no global lock on the write path); the sealer then takes the audit advisory lock once per
+ * batch, gives the committed unsealed events consecutive chain positions (`seq`) in id order and
+ * computes their links `hash = sha256(prev_hash || canonical event)`. Events are sealed in the
+ * order the sealer sees them committed, so a transaction that commits late is sealed in a later
+ * batch; the chain never forks because only the lock holder extends it. Sealing is idempotent
+ * and safe from several processes at once (each re-reads the head under the lock).
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../registry/tables';
+import { auditEventHash, GENESIS_HASH, hashedEventOfRow } from './audit-event-hash';
+
+/** pg_advisory_xact_lock key of the chain head (one writer of the chain at a time). */
+const AUDIT_SEAL_LOCK_KEY = '7305612783650191873';
+
+/** Options of {@link sealAuditEvents}. */
+export interface SealOptions {
+  /** Events sealed per transaction. @defaultValue 500 */
+  batchSize?: number;
+}
+
+interface SealerState {
+  running?: Promise<number>;
+  again: boolean;
+  /** The last failure of a scheduled seal (the events stay unsealed until the next seal). */
+  lastError?: unknown;
+}
+
+const sealers = new WeakMap<Kysely<Tables>, SealerState>();
+
+function stateOf(db: Kysely<Tables>): SealerState {
+  let s = sealers.get(db);
+  if (!s) sealers.set(db, (s = { again: false }));
+  return s;
+}
+
+/** Seals one batch under the lock; returns how many events it sealed. */
+async function sealBatch(db: Kysely<Tables>, batchSize: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${AUDIT_SEAL_LOCK_KEY}::bigint)`.execute(trx);
+    const rows = await trx.selectFrom('audit_events').selectAll().where('seq', 'is', null).orderBy('id').limit(batchSize).execute();
+    if (rows.length === 0) return 0;
+    const head = await trx
+      .selectFrom('audit_events')
+      .select(['seq', 'hash'])
+      .where('seq', 'is not', null)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    let seq = head ? Number(head.seq) : 0;
+    let prev = head?.hash ?? GENESIS_HASH;
+    const links = rows.map((r) => {
+      const hash = auditEventHash(prev, hashedEventOfRow(r));
+      const link = sql`(${String(r.id)}::bigint, ${String(++seq)}::bigint, ${prev}::text, ${hash}::text)`;
+      prev = hash;
+      return link;
+    });
+    await sql`update audit_events as a
+      set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+      from (values ${sql.join(links)}) as v(id, seq, prev_hash, hash)
+      where a.id = v.id and a.seq is null`.execute(trx);
+    return rows.length;
+  });
+}
+
+/** True when some committed event has no chain position yet (checked without the lock). */
+async function hasUnsealed(db: Kysely<Tables>): Promise<boolean> {
+  const row = await db.selectFrom('audit_events').select('id').where('seq', 'is', null).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+async function sealAll(db: Kysely<Tables>, batchSize: number): Promise<number> {
+  let total = 0;
+  while (await hasUnsealed(db)) {
+    const n = await sealBatch(db, batchSize);
+    total += n;
+    if (n < batchSize) break;
+  }
+  return total;
+}
+
+/** Starts a sealing pass, or asks the running one for one more pass; resolves when done. */
+function kick(db: Kysely<Tables>, batchSize: number): Promise<number> {
+  const state = stateOf(db);
+  if (state.running) {
+    state.again = true;
+    return state.running;
+  }
+  const run = (async () => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    let total = 0;
+    try {
+      do {
+        state.again = false;
+        total += await sealAll(db, batchSize);
+      } while (state.again);
+      state.lastError = undefined;
+      return total;
+    } catch (e) {
+      state.lastError = e;
+      throw e;
+    } finally {
+      state.running = undefined;
+    }
+  })();
+  state.running = run;
+  return run;
+}
+
+/**
+ * Seals every event committed before the call (joining a pass already running, batched with
+ * other callers) and returns how many events that pass sealed. Call it with the root database
+ * handle, never a transaction: the events of an open transaction are invisible until it commits.
+ */
+export function sealAuditEvents(db: Kysely<Tables>, opts: SealOptions = {}): Promise<number> {
+  return kick(db, opts.batchSize ?? 500);
+}
+
+/**
+ * Asks for a seal right after a commit, without waiting for it. Never rejects: a failure is kept
+ * in {@link lastAuditSealError} and the events stay unsealed (seen by {@link sealAuditEvents}
+ * and by the verifier) until the next seal.
+ */
+export function scheduleAuditSeal(db: Kysely<Tables>): Promise<void> {
+  return kick(db, 500).then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+/** The error of the last sealing pass, when the latest pass failed. */
+export function lastAuditSealError(db: Kysely<Tables>): unknown {
+  return sealers.get(db)?.lastError;
+}
+
+/** Waits for a running seal to finish (before closing the database); never rejects. */
+export async function flushAuditSeals(db: Kysely<Tables>): Promise<void> {
+  const state = sealers.get(db);
+  while (state?.running) await state.running.catch(() => 0);
+}
