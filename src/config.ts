@@ -44,6 +44,8 @@ export const configSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Shared secret signing requests between federated exchange axes; federation is off without it. */
+  EXCHANGE_FEDERATION_SECRET: z.string().min(16, 'EXCHANGE_FEDERATION_SECRET must be at least 16 characters').optional(),
   SHUTDOWN_GRACE_MS: intFromEnv(10_000, 0),
 });
 
