@@ -46,3 +46,12 @@ describe('object writer', () => {
     expect(target.toString('latin1')).toBe('.abCD000z.');
   });
 });
+
+describe('object writer, placeholders larger than the zero chunk', () => {
+  test('when a 200 KB placeholder is all zeros except its last byte, then that byte is written', () => {
+    const bytes = Buffer.alloc(200_000);
+    expect(serializeObject(new PdfString(bytes, true)).toString('latin1')).toBe(`<${'0'.repeat(400_000)}>`);
+    bytes[199_999] = 1;
+    expect(serializeObject(new PdfString(bytes, true)).toString('latin1').slice(-4)).toBe('001>');
+  });
+});
