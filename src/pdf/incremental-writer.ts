@@ -12,6 +12,9 @@ import type { PdfDocument } from './document';
 import { asArray, name, PdfDict, PdfObject, PdfRef, PdfStream, PdfString } from './objects';
 import { ByteSink, ObjectCipher, writeObject } from './serializer';
 
+/** Cross-reference stream data up to this many bytes is stored unfiltered (7.5.8.2 allows it). */
+const XREF_STREAM_COMPRESS_ABOVE = 1024;
+
 /**
  * The result of {@link IncrementalWriter.write}: the input followed by the appended update, kept
  * as two parts so that a large input is never copied (write `parts` with one writev).
@@ -224,10 +227,12 @@ export class IncrementalWriter {
     dict.set('Size', Math.max(trailer.get('Size') as number, self.num + 1));
     dict.set('W', [1, w2, 2]);
     dict.set('Index', index);
-    dict.set('Filter', name('FlateDecode'));
+    // A few rows are cheaper to store than to compress (a zlib context costs more than the bytes).
+    const compress = data.length > XREF_STREAM_COMPRESS_ABOVE;
+    if (compress) dict.set('Filter', name('FlateDecode'));
     // The xref stream is never encrypted (7.5.8.4 / 7.6.1); it is written without a cipher.
     sink.text(`${self.num} 0 obj\n`);
-    writeObject(sink, new PdfStream(dict, deflateSync(data)));
+    writeObject(sink, new PdfStream(dict, compress ? deflateSync(data) : data));
     sink.text('\nendobj\n');
   }
 }

@@ -93,3 +93,15 @@ describe('incremental writer', () => {
     expect(execFileSync('qpdf', [p, `--show-object=${num}`], { encoding: 'utf8' })).toContain('feff');
   });
 });
+
+describe('incremental writer, cross-reference stream of a small update', () => {
+  test('when a few objects are appended to an xref-stream file, then the new xref stream is stored unfiltered and reads back', async () => {
+    const input = await makePdf(2, true);
+    const { out } = addNote(input, 'small');
+    const again = openPdf(out);
+    expect(again.chain?.sections[0].kind).toBe('stream');
+    expect(again.chain?.sections[0].trailer.has('Filter')).toBe(false);
+    expect(readNote(out)).toBe('small');
+    if (hasQpdf) expect(qpdfCheck(tempFile('stream-upd-plain.pdf', out)).ok).toBe(true);
+  });
+});
