@@ -1,20 +1,24 @@
 /**
- * Issuing a document into the registry, in two steps because the QR code that points at the
- * registry entry must be drawn into the PDF *before* it is signed (issue 4 item 2):
+ * Issuing a document into the registry. The QR code that points at the registry entry must be
+ * drawn into the PDF *before* it is signed (issue 4 item 2), so the id and the token come first:
  *
- * 1. {@link reserveDocument} → `{ id, token, verificationUrl }`: a `pending` row, token hashed;
- * 2. sign the PDF with the QR of `verificationUrl`;
- * 3. {@link completeDocument}: stores the signed bytes and the metadata; the row becomes `valid`.
+ * - in one process ({@link reserveDocumentInMemory} -> sign with the QR -> {@link issueDocument}):
+ *   the id and the token are random values made without the database, and the complete row and
+ *   its audit event are written once, in one statement, after signing; a failed signing leaves
+ *   nothing behind;
+ * - across HTTP calls ({@link reserveDocument} -> sign elsewhere -> {@link completeDocument}): a
+ *   `pending` row holds the reservation between the calls (the API's contract);
+ * - {@link registerDocument}: a file already signed (no QR pointing back), issued at once.
  *
- * {@link registerDocument} does both at once for a file already signed (no QR pointing back).
- * Each step writes its row and its audit event in one transaction.
+ * Every write carries its audit event in the same transaction or statement; the audit sealer is
+ * asked to link the events right after commit.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../errors';
-import type { Tables } from '../registry/tables';
+import type { DocumentsTable, Tables } from '../registry/tables';
 import { parseAgencyCode } from '../agencies/agency-code';
-import { appendAuditEvent } from '../audit/audit-log';
+import { appendAuditEvent, auditEventRow, scheduleAuditSeal } from '../audit/audit-log';
 import { contentKey } from '../storage/document-store';
 import { hashAccessToken, newAccessToken, newDocumentId, verificationUrl } from './document-ids';
 import { actorName, assertIssuerOrAdmin, documentFromRow, type Actor, type DocumentsDeps, type RegisteredDocument } from './document';
@@ -46,12 +50,84 @@ export const ZDocumentMetadata = z.object({
 });
 export type DocumentMetadata = z.input<typeof ZDocumentMetadata>;
 
-/** Reserves an id and token for a document the agency is about to sign. */
+/** A reservation made in memory: what to print, and who issues. */
+export interface DocumentReservation extends ReservedDocument {
+  issuingAgencyCode: string;
+}
+
+/**
+ * Reserves an id and token without touching the database: 80 and 144 random bits
+ * (document-ids.ts), so collisions are not a practical concern and the insert in
+ * {@link issueDocument} would refuse one anyway (primary key). Throws VALIDATION_FAILED for a
+ * bad agency code and FORBIDDEN when the actor may not issue in that agency's name.
+ */
+export function reserveDocumentInMemory(
+  deps: Pick<DocumentsDeps, 'publicBaseUrl'>,
+  input: { issuingAgencyCode: string; actor: Actor },
+): DocumentReservation {
+  parseAgencyCode(input.issuingAgencyCode);
+  assertIssuerOrAdmin(input.actor, input.issuingAgencyCode, 'issue documents in its name');
+  const id = newDocumentId();
+  const token = newAccessToken();
+  return { id, token, verificationUrl: verificationUrl(deps.publicBaseUrl, id, token), issuingAgencyCode: input.issuingAgencyCode };
+}
+
+/**
+ * Issues a reserved document in one write: stores the signed bytes, then inserts the `valid` row
+ * and its `document.register` audit event in a single statement (atomic without a transaction
+ * round trip), then schedules the audit seal.
+ */
+export async function issueDocument(
+  deps: DocumentsDeps,
+  input: { reservation: DocumentReservation; signedBytes: Uint8Array; metadata: DocumentMetadata; actor: Actor },
+): Promise<RegisteredDocument> {
+  const metadata = parseMetadata(input.metadata);
+  const { reservation, actor } = input;
+  assertIssuerOrAdmin(actor, reservation.issuingAgencyCode, 'issue documents in its name');
+  const storageKey = await deps.store.put(input.signedBytes);
+  const now = new Date();
+  const row: Selectable<DocumentsTable> = {
+    id: reservation.id,
+    number_and_notation: metadata.numberAndNotation,
+    title: metadata.title,
+    document_type: metadata.documentType ?? null,
+    issuing_agency_code: reservation.issuingAgencyCode,
+    signers: metadata.signers,
+    sha256: contentKey(input.signedBytes),
+    storage_key: storageKey,
+    status: 'valid',
+    status_reason: null,
+    replaced_by: null,
+    access_token_hash: hashAccessToken(reservation.token),
+    created_by: actorName(actor),
+    created_at: now,
+    updated_at: now,
+  };
+  const event = auditEventRow({
+    actor: actorName(actor),
+    action: 'document.register',
+    subjectType: 'document',
+    subjectId: reservation.id,
+    at: now,
+    details: { sha256: row.sha256, numberAndNotation: metadata.numberAndNotation, bytes: input.signedBytes.length, issuingAgencyCode: reservation.issuingAgencyCode },
+  });
+  await deps.db
+    .with('d', (db) => db.insertInto('documents').values({ ...row, signers: JSON.stringify(metadata.signers) }))
+    .insertInto('audit_events')
+    .values(event)
+    .execute();
+  void scheduleAuditSeal(deps.db);
+  return documentFromRow(row);
+}
+
+/** Reserves an id and token as a `pending` row, for a document signed between two API calls. */
 export async function reserveDocument(
   deps: DocumentsDeps,
   input: { issuingAgencyCode: string; actor: Actor },
 ): Promise<ReservedDocument> {
-  return deps.db.transaction().execute((trx) => insertPending(trx, deps.publicBaseUrl, input));
+  const reserved = await deps.db.transaction().execute((trx) => insertPending(trx, deps.publicBaseUrl, input));
+  void scheduleAuditSeal(deps.db);
+  return reserved;
 }
 
 /** Stores the signed bytes and metadata of a reserved document; it becomes `valid`. */
@@ -61,21 +137,20 @@ export async function completeDocument(
 ): Promise<RegisteredDocument> {
   const metadata = parseMetadata(input.metadata);
   const storageKey = await deps.store.put(input.signedBytes);
-  return deps.db.transaction().execute((trx) => markComplete(trx, { ...input, metadata, storageKey }));
+  const done = await deps.db.transaction().execute((trx) => markComplete(trx, { ...input, metadata, storageKey }));
+  void scheduleAuditSeal(deps.db);
+  return done;
 }
 
-/** Reserves and completes at once, for a file that is already signed. */
+/** Issues a file that is already signed at once (one write, no pending row). */
 export async function registerDocument(
   deps: DocumentsDeps,
   input: { issuingAgencyCode: string; signedBytes: Uint8Array; metadata: DocumentMetadata; actor: Actor },
 ): Promise<ReservedDocument & { document: RegisteredDocument }> {
-  const metadata = parseMetadata(input.metadata);
-  const storageKey = await deps.store.put(input.signedBytes);
-  return deps.db.transaction().execute(async (trx) => {
-    const reserved = await insertPending(trx, deps.publicBaseUrl, input);
-    const document = await markComplete(trx, { id: reserved.id, signedBytes: input.signedBytes, metadata, storageKey, actor: input.actor });
-    return { ...reserved, document };
-  });
+  parseMetadata(input.metadata);
+  const reservation = reserveDocumentInMemory(deps, input);
+  const document = await issueDocument(deps, { reservation, signedBytes: input.signedBytes, metadata: input.metadata, actor: input.actor });
+  return { id: reservation.id, token: reservation.token, verificationUrl: reservation.verificationUrl, document };
 }
 
 function parseMetadata(m: DocumentMetadata): z.output<typeof ZDocumentMetadata> {

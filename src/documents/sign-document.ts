@@ -3,8 +3,9 @@
  * Appendix I visible signature (personal, organisation, attachment, copy or none), placed by an
  * anchor text or a page rectangle, optionally the QR code of the registry entry and the
  * registration. With a QR code the order is fixed because the QR is part of what is signed:
- * reserve the id and token -> draw the QR into the organisation appearance -> sign -> complete the
- * registration with the signed bytes, the signers and the metadata (Decree 45/2020 art. 18.2).
+ * reserve the id and token (in memory) -> draw the QR into the organisation appearance -> sign ->
+ * issue the registry entry with the signed bytes, the signers and the metadata in one write
+ * (Decree 45/2020 art. 18.2). Nothing is written to the registry before the signature exists.
  */
 import type { HashAlgorithm } from '../keys/key-handle';
 import type { KeyStore } from '../keys/load-key-store';
@@ -13,7 +14,7 @@ import { signPdf, type SignedPdf } from '../signing/sign-pdf';
 import { formatVietnamTime, type StampKit } from '../stamp';
 import type { Actor, DocumentsDeps } from './document';
 import { signerFromCertificate, signersOf } from './document-signers';
-import { completeDocument, registerDocument, reserveDocument, type DocumentMetadata, type ReservedDocument } from './register-document';
+import { issueDocument, reserveDocumentInMemory, type DocumentMetadata, type DocumentReservation } from './register-document';
 import { checkSignRequest, resolveAppearance, type AppearanceChoice, type CopyKind } from './sign-appearance';
 
 export type { AppearanceChoice, CopyKind };
@@ -80,7 +81,7 @@ export interface SignDocumentResult {
  * Signs `input.pdf` with the configured key `input.keyAlias`, with the chosen appearance and,
  * on request, the QR code and the registration. Throws AppError: VALIDATION_FAILED (missing
  * image, number, title, agency, registry), KEY_NOT_FOUND, PDF_ANCHOR_NOT_FOUND, STAMP_* and the
- * signing and registry errors. A reservation made for a QR code stays `pending` if signing fails.
+ * signing and registry errors. When signing fails nothing is left in the registry.
  */
 export async function signDocument(deps: SignDocumentDeps, input: SignDocumentInput): Promise<SignDocumentResult> {
   const entry = deps.keys.list().find((e) => e.alias === input.keyAlias);
@@ -90,14 +91,13 @@ export async function signDocument(deps: SignDocumentDeps, input: SignDocumentIn
   const signingTime = (deps.now ?? (() => new Date()))();
   const doc = openPdf(input.pdf);
 
-  let reserved: ReservedDocument | undefined;
-  if (input.qr && deps.documents) {
-    reserved = await reserveDocument(deps.documents, { issuingAgencyCode: entry?.agencyCode as string, actor: input.actor });
-  }
+  const reservation: DocumentReservation | undefined =
+    register && deps.documents ? reserveDocumentInMemory(deps.documents, { issuingAgencyCode: entry?.agencyCode as string, actor: input.actor }) : undefined;
+  const qr = input.qr && reservation ? { url: reservation.verificationUrl, documentId: reservation.id } : undefined;
   const visible = resolveAppearance(deps.stamp, doc, input, {
     certificate: key.certificate,
     signingTime: formatVietnamTime(signingTime),
-    qr: reserved ? { url: reserved.verificationUrl, documentId: reserved.id } : undefined,
+    qr,
   });
   const signed: SignedPdf = await signPdf(input.pdf, key, {
     signingTime,
@@ -118,7 +118,7 @@ export async function signDocument(deps: SignDocumentDeps, input: SignDocumentIn
     signingTime,
     placement: visible ? { page: visible.page, rect: visible.rect } : undefined,
   };
-  if (!register || !deps.documents) return result;
+  if (!reservation || !deps.documents) return result;
 
   const metadata: DocumentMetadata = {
     numberAndNotation: input.numberAndNotation as string,
@@ -126,17 +126,7 @@ export async function signDocument(deps: SignDocumentDeps, input: SignDocumentIn
     documentType: input.documentType,
     signers: [...signersOf(doc), signerFromCertificate(key.certificate, formatVietnamTime(signingTime))],
   };
-  if (reserved) {
-    const done = await completeDocument(deps.documents, { id: reserved.id, signedBytes: signed.bytes, metadata, actor: input.actor });
-    result.document = { id: reserved.id, verificationUrl: reserved.verificationUrl, sha256: done.sha256 };
-  } else {
-    const done = await registerDocument(deps.documents, {
-      issuingAgencyCode: entry?.agencyCode as string,
-      signedBytes: signed.bytes,
-      metadata,
-      actor: input.actor,
-    });
-    result.document = { id: done.id, verificationUrl: done.verificationUrl, sha256: done.document.sha256 };
-  }
+  const done = await issueDocument(deps.documents, { reservation, signedBytes: signed.bytes, metadata, actor: input.actor });
+  result.document = { id: reservation.id, verificationUrl: reservation.verificationUrl, sha256: done.sha256 };
   return result;
 }

@@ -17,6 +17,9 @@ import { openPdf } from '../../src/pdf';
 import { openDatabase, type Database } from '../../src/registry/database';
 import { createStampKit, findSignatureImage, loadTinosFonts, type Rect } from '../../src/stamp';
 import { MemoryDocumentStore } from '../../src/storage/document-store';
+import { listAuditEvents, verifyAuditChain } from '../../src/audit/audit-log';
+import { hashAccessToken } from '../../src/documents/document-ids';
+import { AppError } from '../../src/errors';
 import { requireTool } from '../helpers/require-tool';
 
 const root = join(__dirname, '..', '..');
@@ -116,6 +119,44 @@ const hasQpdf = requireTool('qpdf', 'qpdf');
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     const after = await database.db.selectFrom('documents').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('when signing with the QR fails after the reservation, then nothing is left in the registry', async () => {
+    const count = async (t: 'documents' | 'audit_events') =>
+      Number((await database.db.selectFrom(t).select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = { documents: await count('documents'), audit: await count('audit_events') };
+    const failing: SignDocumentDeps = {
+      ...deps,
+      keys: {
+        list: () => deps.keys.list(),
+        get: async (alias: string) => {
+          const key = await deps.keys.get(alias);
+          return Object.assign(Object.create(key), { sign: async () => Promise.reject(new AppError('SIGN_FAILED', 'The token was removed')) });
+        },
+      },
+    };
+    await expect(
+      signDocument(failing, {
+        pdf: readFileSync(join(samples, 'quyet-dinh.pdf')), keyAlias: 'org-can-giuoc', actor, appearance: 'organisation',
+        sealImage: readFileSync(join(samples, 'con-dau-do.png')), anchor: 'CHỦ TỊCH', qr: true, numberAndNotation: '126/QĐ-UBND', title: 'Thử',
+      }),
+    ).rejects.toMatchObject({ code: 'SIGN_FAILED', message: 'The token was removed' });
+    expect({ documents: await count('documents'), audit: await count('audit_events') }).toEqual(before);
+  });
+
+  it('when a document is signed with the QR, then its complete row and one register event are written, and the event is sealed', async () => {
+    const signed = await signDocument(deps, {
+      pdf: readFileSync(join(samples, 'quyet-dinh.pdf')), keyAlias: 'org-can-giuoc', actor, appearance: 'organisation',
+      sealImage: readFileSync(join(samples, 'con-dau-do.png')), anchor: 'CHỦ TỊCH', qr: true, numberAndNotation: '127/QĐ-UBND', title: 'Thử',
+    });
+    const id = signed.document!.id;
+    const row = await database.db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'valid', number_and_notation: '127/QĐ-UBND', issuing_agency_code: '000.00.31.H40' });
+    expect(row.access_token_hash).toBe(hashAccessToken(new URL(signed.document!.verificationUrl).searchParams.get('t')!));
+    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true, unsealed: 0 });
+    const events = await listAuditEvents(database.db, 'document', id);
+    expect(events.map((e) => e.action)).toEqual(['document.register']);
+    expect(events[0].seq).not.toBeNull();
   });
 
   it('when an attachment is signed, then its block sits in the top-right corner and pdfsig finds it valid', async () => {
