@@ -29,7 +29,6 @@ export interface DeliveryWorkerOptions {
 
 /** Starts consuming; `close()` stops fetching and waits for active jobs (graceful drain). */
 export function startDeliveryWorker(deps: ExchangeDeps, opts: DeliveryWorkerOptions): { worker: Worker; close(): Promise<void> } {
-  const url = new URL(opts.redisUrl);
   const worker = new Worker(
     opts.queueName ?? 'kyso-exchange',
     async (job) => {
@@ -43,11 +42,7 @@ export function startDeliveryWorker(deps: ExchangeDeps, opts: DeliveryWorkerOpti
       }
     },
     {
-      connection: {
-        host: url.hostname, port: Number(url.port || 6379), password: url.password || undefined,
-        username: url.username || undefined, db: Number(url.pathname.slice(1) || 0),
-        maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(200 * times, 2000),
-      },
+      connection: { url: opts.redisUrl, maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(200 * times, 2000) },
       concurrency: opts.concurrency ?? 16,
       lockDuration: opts.lockDurationMs ?? 30_000,
       stalledInterval: opts.stalledIntervalMs ?? 30_000,
