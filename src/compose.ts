@@ -3,6 +3,7 @@
  * The only place where concrete adapters (files, PGlite/pg, Redis) meet the core.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config';
 import type { PdfLimits } from './pdf/limits';
@@ -22,6 +23,7 @@ import { stampImagesFromDirectory } from './documents/stamp-images-fs';
 import { createStampKit } from './stamp/stamp-kit';
 import { loadTinosFonts } from './stamp/load-tinos-fonts';
 import { createReceiptsRouter } from './http/routes/receipts-router';
+import { createPkiRouter, type PkiRouterDeps } from './http/routes/pki-router';
 import { organisationKeyFromStore } from './receipts/organisation-key';
 import { citizenCheckFromReport } from './web/citizen-check';
 import { createSignRouter } from './http/routes/sign-router';
@@ -71,9 +73,28 @@ export function pdfLimitsOf(config: Config): () => Partial<PdfLimits> {
   });
 }
 
+/**
+ * The development PKI publishes its CA certificates, CRLs and an OCSP responder at the URLs its
+ * certificates name, when the key index is a development PKI (it lists CRLs and a dev-ocsp key).
+ */
+function devPkiRouter(keysFile: string, keys: KeyStore) {
+  const index = JSON.parse(readFileSync(keysFile, 'utf8')) as Partial<PkiRouterDeps['index']>;
+  const aliases = new Set(index.identities?.map((i) => i.alias));
+  if (!index.crls || !index.identities || !aliases.has('dev-ocsp') || !aliases.has('dev-gov-ca')) return undefined;
+  const dir = path.dirname(keysFile);
+  return createPkiRouter({
+    readFile: (name) => readFile(path.join(dir, path.basename(name))),
+    index: index as PkiRouterDeps['index'],
+    keys,
+    ocspResponderAlias: 'dev-ocsp',
+    ocspIssuerAlias: 'dev-gov-ca',
+  });
+}
+
 /** Builds the services of one process. */
 export async function buildServices(config: Config, logger: Logger): Promise<Services> {
-  const keys = loadKeyStoreFromFile(config.KEYS_FILE ?? path.join(PROJECT_ROOT, 'certs-dev', 'index.json'));
+  const keysFile = config.KEYS_FILE ?? path.join(PROJECT_ROOT, 'certs-dev', 'index.json');
+  const keys = loadKeyStoreFromFile(keysFile);
   const trustStore = await openTrustStore(config);
   const limits = pdfLimitsOf(config);
   const verify = (pdf: Uint8Array, at?: Date) =>
@@ -85,7 +106,7 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
 
   const fonts = loadTinosFonts();
   const stamp = await createStampKit(fonts);
-  const keysDir = path.dirname(config.KEYS_FILE ?? path.join(PROJECT_ROOT, 'certs-dev', 'index.json'));
+  const keysDir = path.dirname(keysFile);
   const signRequest = createSignRequest({
     keys,
     stamp,
@@ -111,6 +132,8 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
       }),
     },
   ];
+  const devPki = devPkiRouter(keysFile, keys);
+  if (devPki) mounts.push({ path: '/', router: devPki });
   if (!config.ADMIN_API_KEY) logger.warn('ADMIN_API_KEY is not set: administrator endpoints refuse every call');
 
   return {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { AppError } from '../../errors';
 import { openTrustStore } from '../../compose';
 import { createVerificationContext } from '../../trust/verification-context';
+import { httpRevocationFetcher } from '../../trust/http-revocation-fetcher';
 import { verifyPdf } from '../../verification/verify-pdf';
 import type { DocumentVerdict, VerificationReport } from '../../verification/report';
 import { parseCommandArgs } from '../args';
@@ -51,7 +52,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw new AppError('BAD_REQUEST', `Cannot read ${positionals[0]}`);
   }
   const trustStore = await openTrustStore({ TRUST_DIR: values.trust ? path.resolve(io.cwd, values.trust) : undefined });
-  const context = createVerificationContext({ trustStore, now: at, allowNetwork: !values.offline && false });
+  // Revocation data embedded in the file comes first; the network (OCSP, then CRL from the
+  // certificates' own URLs) is asked only without --offline.
+  const context = createVerificationContext({
+    trustStore,
+    now: at,
+    allowNetwork: !values.offline,
+    fetchers: values.offline ? {} : { revocation: httpRevocationFetcher() },
+  });
   const report = await verifyPdf(bytes, context);
   io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(positionals[0], report));
   return EXIT[report.verdict];
