@@ -1,24 +1,25 @@
 /**
- * Issuing a receipt, as a story: check the idempotency key, price the items, then in ONE
- * transaction take the next number (row lock), build and sign the XML, render the PDF with the
- * XML embedded, apply the organisation's PAdES signature, store both files and insert the row.
- * A failure anywhere rolls the number back, so numbers stay gapless (Decree 123 Art. 32.2.c).
+ * Issuing a receipt, as a story: check the idempotency key, price the items, prepare everything
+ * that does not depend on the number (id, lookup token, total in words, the page body and QR),
+ * then queue it on its series: a batch of receipts takes consecutive numbers under the series
+ * row lock, is signed (XML, then PAdES over the PDF that embeds it), stored and inserted in ONE
+ * transaction (issue-batch.ts). A failure anywhere rolls the numbers back, so numbers stay gapless
+ * (Decree 123 Art. 32.2.c); a failing batch is retried one receipt at a time (series-batcher.ts).
  */
 import type { Transaction } from 'kysely';
 import { AppError } from '../errors';
-import { crockfordBase32, hashAccessToken, newAccessToken } from '../documents/document-ids';
+import { crockfordBase32, newAccessToken } from '../documents/document-ids';
 import { randomBytes } from 'node:crypto';
 import type { Tables } from '../registry/tables';
 import { amountInWords } from './amount-in-words';
-import { type Receipt, type ReceiptItem, type RelatedReceipt, receiptTitleFor } from './receipt-model';
-import { renderReceiptPdf } from './receipt-pdf';
+import { issueBatch, type PreparedIssue } from './issue-batch';
+import type { UnnumberedReceipt } from './receipt-layout';
+import { type ReceiptItem, type RelatedReceipt, receiptTitleFor } from './receipt-model';
+import { receiptPdfKitFor, type PreparedReceiptPdf, type ReceiptPdfKit } from './receipt-pdf-kit';
 import { priceItems, receiptRequestSchema, requestFingerprint, type ReceiptRequest, type ReceiptRequestInput } from './receipt-request';
 import type { ReceiptKind } from './receipt-tables';
-import { buildReceiptXml } from './receipt-xml';
 import { type IssuedReceipt, type ReceiptRow, type ReceiptsDeps, receiptLookupUrl, toIssuedReceipt } from './receipts-deps';
-import { allocateReceiptNumber, formatReceiptNumber, receiptSymbolFor } from './series';
-import { signReceiptPdf } from './sign-receipt-pdf';
-import { signXmlEnveloped } from './xml-signature';
+import { SeriesBatcher } from './series-batcher';
 
 /** Who asks (an API principal or the CLI), recorded on the row. */
 export type Actor = string;
@@ -46,6 +47,18 @@ export async function issueReceipt(deps: ReceiptsDeps, input: ReceiptRequestInpu
   return issueDraft(deps, { request, items, kind: 'original' }, actor);
 }
 
+/** One batcher per deps object (its database, store and keys), created on first use. */
+const batchers = new WeakMap<ReceiptsDeps, SeriesBatcher<PreparedIssue, ReceiptRow>>();
+
+function batcherFor(deps: ReceiptsDeps, kit: ReceiptPdfKit): SeriesBatcher<PreparedIssue, ReceiptRow> {
+  let batcher = batchers.get(deps);
+  if (!batcher) {
+    batcher = new SeriesBatcher((jobs) => issueBatch(deps, kit, jobs));
+    batchers.set(deps, batcher);
+  }
+  return batcher;
+}
+
 /** Numbers, signs, renders, stores and records a draft (shared by issue, corrections, payments). */
 export async function issueDraft(deps: ReceiptsDeps, draft: ReceiptDraft, actor: Actor): Promise<IssuedReceipt> {
   const { request } = draft;
@@ -53,75 +66,60 @@ export async function issueDraft(deps: ReceiptsDeps, draft: ReceiptDraft, actor:
   const existing = await findByIdempotencyKey(deps, request.collector.taxCode, request.idempotencyKey);
   if (existing) return replay(deps, existing, fingerprint);
 
-  const key = await deps.organisationKey(request.agencyCode);
-  const total = draft.items.reduce((sum, i) => sum + i.amount, 0);
-  const totalInWords = amountInWords(total);
-  const id = newReceiptId();
+  const [key, kit] = await Promise.all([deps.organisationKey(request.agencyCode), receiptPdfKitFor(deps.fonts)]);
   const token = newAccessToken();
-  const lookupUrl = receiptLookupUrl(deps.publicBaseUrl, id, token);
+  const receipt = unnumberedReceipt(request, draft);
+  const page = { receipt, lookupUrl: receiptLookupUrl(deps.publicBaseUrl, receipt.id, token) };
+  const job: PreparedIssue = {
+    page,
+    prepared: prepareBody(kit, page),
+    key,
+    token,
+    idempotencyKey: request.idempotencyKey,
+    fingerprint,
+    kind: draft.kind,
+    originalId: draft.originalId,
+    actor,
+    afterInsert: draft.afterInsert,
+  };
   try {
-    const row = await deps.db.transaction().execute(async (trx) => {
-      const issuedAt = (deps.now ?? (() => new Date()))();
-      const series = { collectorTaxCode: request.collector.taxCode, templateSymbol: request.templateSymbol, symbol: receiptSymbolFor(issuedAt) };
-      const number = await allocateReceiptNumber(trx, series);
-      const receipt: Receipt = {
-        id,
-        title: receiptTitleFor(request.templateSymbol),
-        ...series,
-        number,
-        issuedAt,
-        agencyCode: request.agencyCode,
-        dossierCode: request.dossierCode,
-        collector: request.collector,
-        payer: request.payer,
-        items: draft.items,
-        total,
-        totalInWords,
-        paymentMethod: request.paymentMethod,
-        related: draft.related,
-      };
-      const xml = Buffer.from(await signXmlEnveloped(buildReceiptXml(receipt), key, { signingTime: issuedAt, insertBefore: '</TCThu></DSCKS>' }), 'utf8');
-      const xmlFileName = `bienlai-${receipt.templateSymbol}-${receipt.symbol}-${formatReceiptNumber(number)}.xml`;
-      const unsigned = await renderReceiptPdf({ receipt, signedXml: xml, xmlFileName, lookupUrl, fonts: deps.fonts });
-      const pdf = await signReceiptPdf(unsigned, key, issuedAt);
-      const [xmlSha256, pdfSha256] = await Promise.all([deps.store.put(xml), deps.store.put(pdf)]);
-      const inserted = await trx
-        .insertInto('receipts')
-        .values({
-          id,
-          collector_tax_code: series.collectorTaxCode,
-          template_symbol: series.templateSymbol,
-          symbol: series.symbol,
-          number,
-          idempotency_key: request.idempotencyKey,
-          request_sha256: fingerprint,
-          agency_code: request.agencyCode,
-          dossier_code: request.dossierCode ?? null,
-          issued_at: issuedAt,
-          total,
-          payment_method: request.paymentMethod,
-          kind: draft.kind,
-          original_id: draft.originalId ?? null,
-          status: 'issued',
-          replaced_by: null,
-          data: JSON.stringify({ receipt, lookupToken: token, xmlFileName }),
-          xml_sha256: xmlSha256,
-          pdf_sha256: pdfSha256,
-          access_token_hash: hashAccessToken(token),
-          created_by: actor,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      if (draft.afterInsert) await draft.afterInsert(trx, id);
-      return inserted;
-    });
-    return toIssuedReceipt(row as ReceiptRow, deps.publicBaseUrl);
+    const row = await batcherFor(deps, kit).submit(`${request.collector.taxCode}/${request.templateSymbol}`, job);
+    return toIssuedReceipt(row, deps.publicBaseUrl);
   } catch (e) {
     // A concurrent retry with the same key committed first: answer with its receipt.
     const winner = await findByIdempotencyKey(deps, request.collector.taxCode, request.idempotencyKey);
     if (winner) return replay(deps, winner, fingerprint);
     if (e instanceof AppError) throw e;
     throw new AppError('INTERNAL', `The receipt could not be issued: ${(e as Error).message}`, undefined, { cause: e });
+  }
+}
+
+/** The receipt without its symbol, number and time of issue (taken under the series lock). */
+function unnumberedReceipt(request: ReceiptRequest, draft: ReceiptDraft): UnnumberedReceipt {
+  const total = draft.items.reduce((sum, i) => sum + i.amount, 0);
+  return {
+    id: newReceiptId(),
+    title: receiptTitleFor(request.templateSymbol),
+    templateSymbol: request.templateSymbol,
+    agencyCode: request.agencyCode,
+    dossierCode: request.dossierCode,
+    collector: request.collector,
+    payer: request.payer,
+    items: draft.items,
+    total,
+    totalInWords: amountInWords(total),
+    paymentMethod: request.paymentMethod,
+    related: draft.related,
+  };
+}
+
+/** The page body from the cached subsets, or undefined when a text needs other glyphs. */
+function prepareBody(kit: ReceiptPdfKit, page: { receipt: UnnumberedReceipt; lookupUrl: string }): PreparedReceiptPdf | undefined {
+  try {
+    return kit.prepare(page);
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'STAMP_SPEC_INVALID') return undefined;
+    throw e;
   }
 }
 

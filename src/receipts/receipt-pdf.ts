@@ -4,7 +4,8 @@
  * number, a QR to the lookup page with the identifier in clear beside it (Decree 45/2020 Art.
  * 18.2), and the signed XML embedded as an associated file (AFRelationship /Source, in the
  * catalog's /AF and in /EmbeddedFiles: the PDF is rendered from the XML, domain notes §6).
- * The PAdES signature is applied afterwards, over these bytes.
+ * The PAdES signature is applied afterwards, over these bytes. This pdf-lib rendering is the
+ * fallback for text the cached subsets cannot draw; receipt-pdf-kit.ts renders everything else.
  */
 import { cachedFontkit } from './cached-fontkit';
 import { AFRelationship, PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
@@ -13,6 +14,7 @@ import { qrOperators } from '../stamp/qr-vector';
 import { FEE_KIND_LABELS, PAYMENT_METHOD_LABELS, type Receipt } from './receipt-model';
 import { relatedNote, vietnamDate } from './receipt-xml';
 import { formatReceiptNumber } from './series';
+import { formatDong } from './receipt-layout';
 
 /** What the rendering needs besides the receipt. */
 export interface ReceiptPdfInput {
@@ -26,10 +28,7 @@ export interface ReceiptPdfInput {
   fonts: StampFonts;
 }
 
-/** Thousands with dots, as Vietnamese documents write amounts (83.000). */
-export function formatDong(amount: number): string {
-  return String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-}
+export { formatDong };
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 50;

@@ -75,7 +75,17 @@ export function assertSeriesKey(key: SeriesKey): void {
  * and a rollback returns the number. Throws RECEIPT_SERIES_EXHAUSTED after 9 999 999.
  */
 export async function allocateReceiptNumber(trx: Transaction<Tables>, key: SeriesKey): Promise<number> {
+  return allocateReceiptNumbers(trx, key, 1);
+}
+
+/**
+ * Takes the next `count` consecutive numbers in one statement (a batch of receipts committed
+ * together, group commit): returns the first. All or none: RECEIPT_SERIES_EXHAUSTED when fewer
+ * than `count` numbers remain.
+ */
+export async function allocateReceiptNumbers(trx: Transaction<Tables>, key: SeriesKey, count: number): Promise<number> {
   assertSeriesKey(key);
+  if (!Number.isInteger(count) || count < 1) throw new AppError('INTERNAL', 'A number allocation takes at least one number.');
   await trx
     .insertInto('receipt_series')
     .values({
@@ -87,15 +97,15 @@ export async function allocateReceiptNumber(trx: Transaction<Tables>, key: Serie
     .execute();
   const row = await trx
     .updateTable('receipt_series')
-    .set((eb) => ({ next_number: eb('next_number', '+', 1) }))
+    .set((eb) => ({ next_number: eb('next_number', '+', count) }))
     .where('collector_tax_code', '=', key.collectorTaxCode)
     .where('template_symbol', '=', key.templateSymbol)
     .where('symbol', '=', key.symbol)
-    .where('next_number', '<=', MAX_RECEIPT_NUMBER)
-    .returning(sql<number>`next_number - 1`.as('number'))
+    .where('next_number', '<=', MAX_RECEIPT_NUMBER + 1 - count)
+    .returning(sql<number>`next_number - ${sql.lit(count)}`.as('number'))
     .executeTakeFirst();
   if (!row) {
-    throw new AppError('RECEIPT_SERIES_EXHAUSTED', 'The series has used all 9 999 999 numbers.', {
+    throw new AppError('RECEIPT_SERIES_EXHAUSTED', count === 1 ? 'The series has used all 9 999 999 numbers.' : `The series has fewer than ${count} of its 9 999 999 numbers left.`, {
       ...key,
     });
   }

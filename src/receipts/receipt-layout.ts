@@ -1,0 +1,215 @@
+/**
+ * The receipt page as content-stream operators (ISO 32000-1 §9.4 text, §8.5 paths), written
+ * directly with the cached Tinos subsets (glyph ids as 2-byte codes, Identity-H): Circular
+ * 32/2025 Appendix III, Mẫu tham khảo số 6 (collector, payer, items, total and total in words,
+ * payment method, template symbol / symbol / number, a QR to the lookup page with the
+ * identifier beside it, Decree 45/2020 Art. 18.2). Same layout as the pdf-lib rendering in
+ * receipt-pdf.ts (kept for text the subsets cannot draw). `/F1` is regular, `/F2` bold.
+ *
+ * The page is laid out in two parts so that the series lock is held for as little as possible:
+ * the body (everything that does not depend on the number or the time of issue, QR included) is
+ * laid out BEFORE the number is taken; the header's symbol, number and date and the footer note
+ * naming the XML file are four text runs written at the slots the body recorded.
+ */
+import type { SubsetFont } from '../stamp';
+import { qrContent } from '../stamp/qr-vector';
+import { FEE_KIND_LABELS, PAYMENT_METHOD_LABELS, type Receipt } from './receipt-model';
+import { relatedNote, vietnamDate } from './receipt-xml';
+import { formatReceiptNumber } from './series';
+
+/** A4 in points. */
+export const A4: readonly [number, number] = [595.28, 841.89];
+const MARGIN = 50;
+const QR_SIZE = 110;
+
+/** Thousands with dots, as Vietnamese documents write amounts (83.000). */
+export function formatDong(amount: number): string {
+  return String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+}
+
+/** A receipt before numbering: what the body may read. */
+export type UnnumberedReceipt = Omit<Receipt, 'number' | 'issuedAt' | 'symbol'>;
+
+/** What the body shows besides the receipt. */
+export interface ReceiptPageText {
+  receipt: UnnumberedReceipt;
+  /** The lookup URL the QR encodes. */
+  lookupUrl: string;
+}
+
+/** Where the number-dependent text runs go (baselines, points from the page bottom). */
+export interface ReceiptSlots {
+  symbolY: number;
+  numberY: number;
+  dateY: number;
+  noteY: number;
+}
+
+/** The body's operators and the slots of the variable runs. */
+export interface ReceiptLayout {
+  body: string;
+  slots: ReceiptSlots;
+}
+
+const f = (v: number): string => (Math.round(v * 1000) / 1000).toString();
+
+/** A cursor that writes lines downwards from the top margin, collecting operators. */
+class Pen {
+  y = A4[1] - MARGIN;
+  readonly ops: string[] = [];
+  readonly slots: ReceiptSlots = { symbolY: 0, numberY: 0, dateY: 0, noteY: 0 };
+  constructor(private readonly regular: SubsetFont, private readonly bold: SubsetFont) {}
+
+  at(text: string, x: number, size: number, isBold = false): void {
+    const font = isBold ? this.bold : this.regular;
+    this.ops.push(`BT /F${isBold ? 2 : 1} ${size} Tf 1 0 0 1 ${f(x)} ${f(this.y)} Tm <${font.encode(text)}> Tj ET`);
+  }
+  right(text: string, xRight: number, size: number, isBold = false): void {
+    this.at(text, xRight - (isBold ? this.bold : this.regular).widthOf(text, size), size, isBold);
+  }
+  centered(text: string, size: number, isBold = false): void {
+    this.at(text, (A4[0] - (isBold ? this.bold : this.regular).widthOf(text, size)) / 2, size, isBold);
+    this.y -= size + 5;
+  }
+  line(text: string, size: number, isBold = false): void {
+    this.at(text, MARGIN, size, isBold);
+    this.y -= size + 5;
+  }
+  newline(dy: number): void {
+    this.y -= dy;
+  }
+  rule(): void {
+    this.y += 6;
+    this.ops.push(`0.5 w ${MARGIN} ${f(this.y)} m ${f(A4[0] - MARGIN)} ${f(this.y)} l S`);
+    this.y -= 14;
+  }
+  /** Writes `text` wrapped to `width` from the current line, leaving the cursor below its last line. */
+  wrap(text: string, x: number, width: number, size: number): void {
+    const lines: string[] = [];
+    let line = '';
+    for (const w of text.split(/\s+/)) {
+      const next = line ? `${line} ${w}` : w;
+      if (line && this.regular.widthOf(next, size) > width) {
+        lines.push(line);
+        line = w;
+      } else line = next;
+    }
+    if (line) lines.push(line);
+    lines.forEach((l, i) => {
+      if (i > 0) this.y -= size + 3;
+      this.at(l, x, size);
+    });
+    this.y -= size + 5;
+  }
+}
+
+/**
+ * Lays out the body (no number, no date). Throws STAMP_SPEC_INVALID when a text holds a
+ * character outside the subsets (STAMP_CHARSET); the caller then falls back to pdf-lib.
+ */
+export function layoutReceiptBody(page: ReceiptPageText, regular: SubsetFont, bold: SubsetFont): ReceiptLayout {
+  const pen = new Pen(regular, bold);
+  const r = page.receipt;
+  header(pen, r);
+  parties(pen, r);
+  itemsTable(pen, r);
+  totals(pen, r);
+  footer(pen, page);
+  return { body: pen.ops.join('\n'), slots: pen.slots };
+}
+
+/** The four number- and time-dependent runs: symbol, number, date, footer note. */
+export function layoutReceiptNumber(receipt: Receipt, xmlFileName: string, slots: ReceiptSlots, regular: SubsetFont, bold: SubsetFont): string {
+  const pen = new Pen(regular, bold);
+  pen.y = slots.symbolY;
+  pen.at(`Ký hiệu: ${receipt.symbol}`, 430, 10);
+  pen.y = slots.numberY;
+  pen.at(`Số: ${formatReceiptNumber(receipt.number)}`, 430, 11, true);
+  pen.y = slots.dateY;
+  const [y, m, d] = vietnamDate(receipt.issuedAt).split('-');
+  pen.centered(`Ngày ${d} tháng ${m} năm ${y}`, 10);
+  pen.y = slots.noteY;
+  pen.wrap(`Biên lai điện tử. Dữ liệu gốc là tệp ${xmlFileName} đính kèm, đã ký số bởi ${receipt.collector.name}.`, MARGIN, A4[0] - 2 * MARGIN, 8);
+  return pen.ops.join('\n');
+}
+
+function header(pen: Pen, r: UnnumberedReceipt): void {
+  pen.at(`Mẫu số: ${r.templateSymbol}`, 430, 10);
+  pen.line(r.collector.name.toUpperCase(), 11, true);
+  pen.slots.symbolY = pen.y;
+  pen.line(`Mã số thuế: ${r.collector.taxCode}`, 10);
+  pen.slots.numberY = pen.y;
+  pen.wrap(`Địa chỉ: ${r.collector.address}`, MARGIN, 360, 10);
+  if (r.collector.phone) pen.line(`Điện thoại: ${r.collector.phone}`, 10);
+  if (r.collector.bankAccount) {
+    pen.line(`Số tài khoản: ${r.collector.bankAccount}${r.collector.bankName ? ` tại ${r.collector.bankName}` : ''}`, 10);
+  }
+  pen.newline(12);
+  pen.centered('BIÊN LAI THU PHÍ, LỆ PHÍ', 16, true);
+  pen.centered(`(${r.title})`, 10);
+  pen.slots.dateY = pen.y;
+  pen.newline(15);
+  if (r.related) pen.centered(relatedNote(r.related), 10, true);
+  pen.newline(10);
+}
+
+function parties(pen: Pen, r: UnnumberedReceipt): void {
+  pen.line(`Tên người nộp: ${r.payer.name}`, 11, true);
+  if (r.payer.taxCode) pen.line(`Mã số thuế: ${r.payer.taxCode}`, 10);
+  if (r.payer.personalId) pen.line(`Số định danh cá nhân: ${r.payer.personalId}`, 10);
+  if (r.payer.address) pen.wrap(`Địa chỉ: ${r.payer.address}`, MARGIN, A4[0] - 2 * MARGIN, 10);
+  if (r.payer.bankAccount) pen.line(`Số tài khoản: ${r.payer.bankAccount}`, 10);
+  if (r.dossierCode) pen.line(`Mã hồ sơ: ${r.dossierCode}`, 10);
+  pen.newline(6);
+}
+
+const COLUMNS = [
+  { title: 'STT', x: MARGIN, width: 28 },
+  { title: 'Tên loại phí, lệ phí', x: MARGIN + 28, width: 245 },
+  { title: 'Loại', x: MARGIN + 273, width: 45 },
+  { title: 'SL', x: MARGIN + 318, width: 30 },
+  { title: 'Đơn giá', x: MARGIN + 348, width: 70 },
+  { title: 'Thành tiền', x: MARGIN + 418, width: 77 },
+];
+
+function itemsTable(pen: Pen, r: UnnumberedReceipt): void {
+  pen.rule();
+  COLUMNS.forEach((c, i) => (i >= 3 ? pen.right(c.title, c.x + c.width - 2, 10, true) : pen.at(c.title, c.x + 2, 10, true)));
+  pen.newline(10);
+  pen.rule();
+  r.items.forEach((item, i) => {
+    const cells = [String(i + 1), '', FEE_KIND_LABELS[item.kind], String(item.quantity), formatDong(item.unitPrice), formatDong(item.amount)];
+    cells.forEach((text, c) => {
+      const col = COLUMNS[c]!;
+      if (c === 1) return;
+      if (c >= 3) pen.right(text, col.x + col.width - 2, 10);
+      else pen.at(text, col.x + 2, 10);
+    });
+    const name = item.procedureName ? `${item.name} (${item.procedureName})` : item.name;
+    pen.wrap(name, COLUMNS[1]!.x + 2, COLUMNS[1]!.width - 4, 10);
+  });
+  pen.rule();
+}
+
+function totals(pen: Pen, r: UnnumberedReceipt): void {
+  pen.right(`${formatDong(r.total)} đồng`, A4[0] - MARGIN, 11, true);
+  pen.line('Tổng số tiền:', 11, true);
+  pen.wrap(`(Viết bằng chữ): ${r.totalInWords}`, MARGIN, A4[0] - 2 * MARGIN, 11);
+  pen.line(`Hình thức thanh toán: ${PAYMENT_METHOD_LABELS[r.paymentMethod]}`, 11);
+  pen.newline(14);
+}
+
+function footer(pen: Pen, page: ReceiptPageText): void {
+  const r = page.receipt;
+  const top = pen.y + 10;
+  pen.ops.push(`q ${qrContent(page.lookupUrl, MARGIN - 8, top - QR_SIZE, QR_SIZE)} Q`);
+  const textX = MARGIN + QR_SIZE;
+  pen.at('Tổ chức thu tiền', 400, 11, true);
+  pen.at('Tra cứu biên lai:', textX, 10, true);
+  pen.newline(15);
+  pen.at('(Chữ ký số)', 418, 10);
+  pen.at(`Mã tra cứu: ${r.id}`, textX, 10);
+  pen.newline(14);
+  pen.at('Quét mã QR để kiểm tra biên lai và chữ ký số.', textX, 9);
+  pen.slots.noteY = top - QR_SIZE - 14;
+}
