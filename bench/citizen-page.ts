@@ -106,7 +106,9 @@ export async function benchCitizenPage(_limits: { rsaPerSecond: number; sha256MB
       throw new Error(`the citizen page did not answer as expected: ${probe.status}`);
     }
     await runWrk(url, 1, Math.min(connections, 8)); // warm-up
+    const cpuBefore = process.cpuUsage();
     const r = await runWrk(url, seconds, connections);
+    const cpu = process.cpuUsage(cpuBefore);
     if (r.non2xx > 0) throw new Error(`${r.non2xx} of ${r.requests} responses were not 2xx`);
     report({
       bench: 'citizen-page',
@@ -116,6 +118,8 @@ export async function benchCitizenPage(_limits: { rsaPerSecond: number; sha256MB
       p99_ms: r.p99Ms,
       requests: r.requests,
       connections,
+      // server CPU per request (this process serves): comparable across runs on a loaded machine
+      cpu_us_per_req: (cpu.user + cpu.system) / r.requests,
       driver: database.driver,
       load1: os.loadavg()[0],
       ...(r.socketErrors ? { socket_errors: r.socketErrors } : {}),

@@ -69,15 +69,8 @@ export class CitizenViewCache {
    * time; concurrent readers share it). `null` (unknown or not completed) is never stored.
    */
   read<S, F>(id: string, load: (id: string) => Promise<CitizenRecord<S, F> | null>): Promise<CitizenRecord<S, F> | null> | CitizenRecord<S, F> | null {
-    const hit = this.entries.get(id);
-    if (hit) {
-      if (hit.expiresAt > this.now()) {
-        this.entries.delete(id); // LRU: move to the most recent end
-        this.entries.set(id, hit);
-        return hit.record as CitizenRecord<S, F>;
-      }
-      this.entries.delete(id);
-    }
+    const hit = this.peek<S, F>(id);
+    if (hit) return hit;
     if (this.ttlMs === 0 || this.maxEntries === 0) return load(id);
     const pending = this.loading.get(id);
     if (pending) return pending as Promise<CitizenRecord<S, F> | null>;
@@ -99,6 +92,16 @@ export class CitizenViewCache {
     );
     this.loading.set(id, promise);
     return promise;
+  }
+
+  /** The fresh cached record of `id`, or undefined (never loads): for synchronous fast paths. */
+  peek<S, F>(id: string): CitizenRecord<S, F> | undefined {
+    const hit = this.entries.get(id);
+    if (!hit) return undefined;
+    this.entries.delete(id);
+    if (hit.expiresAt <= this.now()) return undefined;
+    this.entries.set(id, hit); // LRU: back at the most recent end
+    return hit.record as CitizenRecord<S, F>;
   }
 
   /** Forgets `id` now; reads already under way will not store what they read. */

@@ -82,8 +82,21 @@ export async function lookupDocumentForCitizen(
   deps: Pick<DocumentsDeps, 'db'>,
   input: { id: string; token?: string },
 ): Promise<CitizenView> {
-  const token = input.token ?? '';
   const record = isDocumentId(input.id) ? await citizenViewCacheOf(deps.db).read(input.id, (id) => loadCitizenRecord(deps.db, id)) : null;
+  return viewOf(record, input.token ?? '');
+}
+
+/**
+ * The same answer as {@link lookupDocumentForCitizen}, synchronously, when `id` is in the
+ * per-process cache; undefined when it is not (then call lookupDocumentForCitizen).
+ */
+export function cachedCitizenView(deps: Pick<DocumentsDeps, 'db'>, input: { id: string; token?: string }): CitizenView | undefined {
+  if (!isDocumentId(input.id)) return undefined;
+  const record = citizenViewCacheOf(deps.db).peek<StatusView, FullView>(input.id);
+  return record ? viewOf(record, input.token ?? '') : undefined;
+}
+
+function viewOf(record: CitizenRecord<StatusView, FullView> | null, token: string): CitizenView {
   const ok = tokenOk(token, record?.tokenHash ?? null);
   if (!record) return NONE;
   if (token === '') return record.status;

@@ -68,7 +68,7 @@ describe.each(TEST_DATABASE_KINDS)('citizen page cache on %s', (kind) => {
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify(json),
     });
-    return { status: res.status, json: await res.json() };
+    return { status: res.status, json: (await res.json()) as { status?: string } };
   }
 
   /** Reads `path` from `workers` loops until stop(); each answer with the time its request was sent. */
