@@ -36,6 +36,61 @@ function numberAt(s: Uint8Array, i: number, j: number): number {
   return neg ? -n : n;
 }
 
+const ESCAPES: Record<number, number> = { 0x6e: 10, 0x72: 13, 0x74: 9, 0x62: 8, 0x66: 12 };
+
+/** The end (index of the closing parenthesis) of a literal string without escapes or nesting, else -1. */
+function plainStringEnd(s: Uint8Array, from: number): number {
+  for (let k = from; k < s.length; k++) {
+    const b = s[k];
+    if (b === 0x29) return k;
+    if (b === 0x5c || b === 0x28) return -1;
+  }
+  return -1;
+}
+
+const HEX = new Int8Array(256).fill(-1);
+for (let k = 0; k < 16; k++) {
+  HEX['0123456789abcdef'.charCodeAt(k)] = k;
+  HEX['0123456789ABCDEF'.charCodeAt(k)] = k;
+}
+
+/** A hexadecimal string's bytes from s[from, to): white space skipped, an odd digit count padded with 0 (§7.3.4.3). */
+function hexString(s: Uint8Array, from: number, to: number): Uint8Array {
+  const out = new Uint8Array((to - from + 1) >> 1);
+  let n = 0, hi = -1;
+  for (let k = from; k < to; k++) {
+    const v = HEX[s[k]];
+    if (v < 0) continue;
+    if (hi < 0) hi = v;
+    else { out[n++] = (hi << 4) | v; hi = -1; }
+  }
+  if (hi >= 0) out[n++] = hi << 4;
+  return n === out.length ? out : out.subarray(0, n);
+}
+
+/** Operator names by their bytes, as string literals (interned: `switch` compares them by identity). */
+const OPERATORS = new Map<number, string>();
+const keyOf = (op: string) => [...op].reduce((k, ch) => k * 256 + ch.charCodeAt(0), op.length);
+for (const op of [
+  'b', 'B', 'b*', 'B*', 'BDC', 'BI', 'BMC', 'BT', 'BX', 'c', 'cm', 'CS', 'cs', 'd', 'd0', 'd1', 'Do', 'DP', 'EI', 'EMC', 'ET',
+  'EX', 'f', 'F', 'f*', 'G', 'g', 'gs', 'h', 'i', 'ID', 'j', 'J', 'K', 'k', 'l', 'm', 'M', 'MP', 'n', 'q', 'Q', 're', 'RG',
+  'rg', 'ri', 's', 'S', 'SC', 'sc', 'SCN', 'scn', 'sh', 'T*', 'Tc', 'Td', 'TD', 'Tf', 'Tj', 'TJ', 'TL', 'Tm', 'Tr', 'Ts', 'Tw',
+  'Tz', 'v', 'w', 'W', 'W*', 'y', "'", '"',
+]) OPERATORS.set(keyOf(op), op);
+
+/** The operator keyword in s[i, j) as a string, interned for keywords up to 3 bytes. */
+function operatorAt(s: Uint8Array, i: number, j: number): string {
+  if (j - i > 3) return Buffer.from(s.buffer, s.byteOffset + i, j - i).toString('latin1');
+  let key = j - i;
+  for (let k = i; k < j; k++) key = key * 256 + s[k];
+  let op = OPERATORS.get(key);
+  if (op === undefined) {
+    op = Buffer.from(s.buffer, s.byteOffset + i, j - i).toString('latin1');
+    OPERATORS.set(key, op);
+  }
+  return op;
+}
+
 /** Calls `onOp(operator, operands)` for every operator in the content stream `s`. */
 export function lexContent(s: Uint8Array, onOp: (op: string, args: Operand[]) => void): void {
   let i = 0;
@@ -51,6 +106,12 @@ export function lexContent(s: Uint8Array, onOp: (op: string, args: Operand[]) =>
       top().push({ name: Buffer.from(s.subarray(i + 1, j)).toString('latin1') });
       i = j;
     } else if (c === 0x28) {
+      const plain = plainStringEnd(s, i + 1);
+      if (plain >= 0) {
+        top().push(s.subarray(i + 1, plain));
+        i = plain + 1;
+        continue;
+      }
       const out: number[] = [];
       let depth = 1;
       i++;
@@ -58,13 +119,12 @@ export function lexContent(s: Uint8Array, onOp: (op: string, args: Operand[]) =>
         const b = s[i++];
         if (b === 0x5c) {
           const e = s[i++];
-          const map: Record<number, number> = { 0x6e: 10, 0x72: 13, 0x74: 9, 0x62: 8, 0x66: 12 };
           if (e >= 0x30 && e <= 0x37) {
             let v = e - 0x30;
             for (let k = 0; k < 2 && s[i] >= 0x30 && s[i] <= 0x37; k++) v = v * 8 + (s[i++] - 0x30);
             out.push(v & 0xff);
           } else if (e === 0x0d) { if (s[i] === 0x0a) i++; }
-          else if (e !== 0x0a) out.push(map[e] ?? e);
+          else if (e !== 0x0a) out.push(ESCAPES[e] ?? e);
         } else {
           if (b === 0x28) depth++;
           if (b === 0x29 && --depth === 0) break;
@@ -83,8 +143,7 @@ export function lexContent(s: Uint8Array, onOp: (op: string, args: Operand[]) =>
       top().push([]);
     } else if (c === 0x3c) {
       const end = s.indexOf(0x3e, i);
-      const hex = Buffer.from(s.subarray(i + 1, end < 0 ? s.length : end)).toString('latin1').replace(/[^0-9a-fA-F]/g, '');
-      top().push(Uint8Array.from(Buffer.from(hex.length % 2 ? hex + '0' : hex, 'hex')));
+      top().push(hexString(s, i + 1, end < 0 ? s.length : end));
       i = end < 0 ? s.length : end + 1;
     } else if (c === 0x5b) { stack.push([]); i++; }
     else if (c === 0x5d) {
@@ -97,7 +156,7 @@ export function lexContent(s: Uint8Array, onOp: (op: string, args: Operand[]) =>
       while (j < s.length && isRegular(s[j])) j++;
       const n = numberAt(s, i, j);
       if (!Number.isNaN(n)) { top().push(n); i = j; continue; }
-      const word = Buffer.from(s.buffer, s.byteOffset + i, j - i).toString('latin1');
+      const word = operatorAt(s, i, j);
       i = j;
       if (word === 'ID') {
         // inline image data runs to "EI" preceded by white space and followed by white space or the end

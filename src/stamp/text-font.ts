@@ -122,9 +122,29 @@ function buildTextFont(doc: PdfDocument, font: PdfDict): TextFont {
     width = (c) => ws[c - first] ?? 500;
   }
   const ranges = cmap?.ranges.length ? cmap.ranges : [{ bytes: type0 ? 2 : 1, lo: 0, hi: type0 ? 0xffff : 0xff }];
+  // each code is decoded once: the shown codes are shared, immutable values
+  const known = new Map<number, ShownCode>();
+  const shown = (code: number, taken: number): ShownCode => {
+    const key = code * 4 + taken;
+    let g = known.get(key);
+    if (!g) {
+      const text = cmap ? lookup(cmap, code) ?? '' : String.fromCharCode(code);
+      g = Object.freeze({ code, bytes: taken, text: text.normalize('NFC'), width: width(code) });
+      known.set(key, g);
+    }
+    return g;
+  };
+  // one codespace range covering every code of one length (Identity-H, simple fonts): no search
+  const whole = ranges.length === 1 && ranges[0].lo === 0 && ranges[0].hi === 256 ** ranges[0].bytes - 1 ? ranges[0].bytes : 0;
   return {
     decode(bytes) {
       const out: ShownCode[] = [];
+      if (whole === 2 || whole === 1) {
+        const end = bytes.length - (bytes.length % whole);
+        for (let i = 0; i < end; i += whole) out.push(shown(whole === 2 ? (bytes[i] << 8) | bytes[i + 1] : bytes[i], whole));
+        if (end < bytes.length) out.push(shown(bytes[end], whole));
+        return out;
+      }
       for (let i = 0; i < bytes.length; ) {
         let taken = 0, code = 0;
         for (let n = 1; n <= 4 && !taken && i + n <= bytes.length; n++) {
@@ -132,8 +152,7 @@ function buildTextFont(doc: PdfDocument, font: PdfDict): TextFont {
           if (ranges.some((r) => r.bytes === n && code >= r.lo && code <= r.hi)) taken = n;
         }
         if (!taken) { taken = ranges[0].bytes; code = 0; for (let n = 0; n < taken && i + n < bytes.length; n++) code = (code << 8) | bytes[i + n]; }
-        const text = cmap ? lookup(cmap, code) ?? '' : String.fromCharCode(code);
-        out.push({ code, bytes: taken, text: text.normalize('NFC'), width: width(code) });
+        out.push(shown(code, taken));
         i += taken;
       }
       return out;
