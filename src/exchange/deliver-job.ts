@@ -9,6 +9,7 @@
 import { AppError, isAppError } from '../errors';
 import type { Attempt, DeliveryJob, DeliveryOutcome } from './delivery-job';
 import type { ExchangeDeps } from './exchange-deps';
+import type { ExchangeAgency } from './ports';
 import { markDelivered, recordFailure, startAttempt } from './delivery-repository';
 import { getMessage } from './message-repository';
 import { buildPushedMessage } from './push-payload';
@@ -21,10 +22,15 @@ import { relayMessageToPeer } from './federation-client';
 export async function deliverJob(deps: ExchangeDeps, job: DeliveryJob, attempt: Attempt): Promise<DeliveryOutcome> {
   if (job.kind === 'status') return relayStatus(deps, job.statusId, job.receiverCode, attempt);
   const { messageId, receiverCode } = job;
+  const agency = await deps.agencies.findAgency(receiverCode);
+  if (agency && agency.axis === 'local' && agency.delivery.mode === 'pull') {
+    // The pull inbox needs no network step: attempt and delivery are one conditional transaction.
+    return (await markDelivered(deps.db, messageId, receiverCode, receiverCode, 'delivered', true)) ? 'delivered' : 'skipped';
+  }
   if (!(await startAttempt(deps.db, messageId, receiverCode))) return 'skipped';
   try {
-    const delivered = await deliverOnce(deps, messageId, receiverCode);
-    return delivered ? 'delivered' : 'skipped';
+    if (!agency) throw permanent(`The receiver ${receiverCode} is not in the agency directory.`);
+    return (await deliverRemote(deps, agency, messageId, receiverCode)) ? 'delivered' : 'skipped';
   } catch (e) {
     const failure = asDeliveryFailure(e);
     const isDead = failure.details?.permanent === true || attempt.number >= attempt.max;
@@ -33,19 +39,15 @@ export async function deliverJob(deps: ExchangeDeps, job: DeliveryJob, attempt: 
   }
 }
 
-async function deliverOnce(deps: ExchangeDeps, messageId: string, receiverCode: string): Promise<boolean> {
-  const agency = await deps.agencies.findAgency(receiverCode);
-  if (!agency) throw permanent(`The receiver ${receiverCode} is no longer in the agency directory.`);
+/** Push to a webhook, or relay to the peer axis hosting the receiver. */
+async function deliverRemote(deps: ExchangeDeps, agency: ExchangeAgency, messageId: string, receiverCode: string): Promise<boolean> {
+  const pushed = await buildPushedMessage(deps, await getMessage(deps.db, messageId));
   if (agency.axis !== 'local') {
-    const message = await getMessage(deps.db, messageId);
-    await relayMessageToPeer(deps, await buildPushedMessage(deps, message), receiverCode, agency.axis);
+    await relayMessageToPeer(deps, pushed, receiverCode, agency.axis);
     return markDelivered(deps.db, messageId, receiverCode, deps.options.axisName, 'relayed');
   }
-  if (agency.delivery.mode === 'push') {
-    const message = await getMessage(deps.db, messageId);
-    const body = JSON.stringify(await buildPushedMessage(deps, message));
-    await postSigned(deps, agency.delivery.webhookUrl, agency.delivery.hmacSecret, body, `${messageId}@${receiverCode}`);
-  }
+  if (agency.delivery.mode !== 'push') throw permanent(`The receiver ${receiverCode} has no push delivery.`);
+  await postSigned(deps, agency.delivery.webhookUrl, agency.delivery.hmacSecret, JSON.stringify(pushed), `${messageId}@${receiverCode}`);
   return markDelivered(deps.db, messageId, receiverCode, receiverCode);
 }
 

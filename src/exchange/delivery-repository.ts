@@ -52,17 +52,24 @@ export async function startAttempt(db: Kysely<Tables>, messageId: string, receiv
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Marks delivered and appends the hop, once: false when another run got there first. */
-export async function markDelivered(db: Kysely<Tables>, messageId: string, receiverCode: string, hopAgency: string, event = 'delivered'): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const r = await trx.updateTable('exchange_deliveries')
-      .set({ status: 'delivered', delivered_at: sql`now()`, last_error: null, updated_at: sql`now()` })
-      .where('message_id', '=', messageId).where('receiver_code', '=', receiverCode).where('status', 'in', OPEN)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) return false;
-    await trx.insertInto('exchange_trace').values({ message_id: messageId, agency_code: hopAgency, event, receiver_code: receiverCode }).execute();
-    return true;
-  });
+/**
+ * Marks delivered and appends the hop, once: false when another run got there first (or the
+ * delivery is dead). `countsAttempt` also counts the attempt (pull delivery has no separate start).
+ */
+export async function markDelivered(db: Kysely<Tables>, messageId: string, receiverCode: string, hopAgency: string, event = 'delivered', countsAttempt = false): Promise<boolean> {
+  // One statement (atomic, one round trip): the hop is appended only if the row changed.
+  const r = await sql<{ id: string }>`
+    with d as (
+      update exchange_deliveries
+      set status = 'delivered', delivered_at = now(), last_error = null, updated_at = now(),
+          attempts = attempts + ${countsAttempt ? 1 : 0}
+      where message_id = ${messageId} and receiver_code = ${receiverCode}
+        and status in ('queued', 'delivering', 'failed')
+      returning message_id, receiver_code)
+    insert into exchange_trace (message_id, agency_code, event, receiver_code)
+    select message_id, ${hopAgency}, ${event}, receiver_code from d
+    returning id`.execute(db);
+  return r.rows.length > 0;
 }
 
 /** Records a failed attempt: `failed` (will retry) or `dead` (retry budget spent, or permanent). */

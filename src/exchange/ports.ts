@@ -24,6 +24,8 @@ export interface ExchangeAgency {
 /** Looks agencies up by QCVN 102 code. */
 export interface AgencyDirectory {
   findAgency(code: string): Promise<ExchangeAgency | null>;
+  /** Several at once (one query); optional, findAgency is used otherwise. */
+  findAgencies?(codes: string[]): Promise<Map<string, ExchangeAgency>>;
 }
 
 /** Content-addressed file storage: the registry's DocumentStore (src/storage). */

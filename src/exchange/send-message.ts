@@ -66,8 +66,10 @@ async function resolveOriginal(deps: ExchangeDeps, e: Envelope): Promise<{ id: s
 }
 
 async function assertReceiversKnown(deps: ExchangeDeps, receivers: string[]): Promise<void> {
-  const found = await Promise.all(receivers.map((c) => deps.agencies.findAgency(c)));
-  const unknown = receivers.filter((_, i) => !found[i]);
+  const found = deps.agencies.findAgencies
+    ? await deps.agencies.findAgencies(receivers)
+    : new Map((await Promise.all(receivers.map((c) => deps.agencies.findAgency(c)))).flatMap((a) => (a ? [[a.code, a] as const] : [])));
+  const unknown = receivers.filter((c) => !found.has(c));
   if (unknown.length > 0) {
     throw new AppError('EXCHANGE_RECEIVER_UNKNOWN', `These receivers are not in the agency directory: ${unknown.join(', ')}.`, { unknown });
   }

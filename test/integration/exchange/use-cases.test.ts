@@ -38,7 +38,7 @@ describe('exchange use cases (memory queue, PGlite)', () => {
     database = await openTestDatabase('pglite');
     queue = createMemoryDeliveryQueue(() => new AppError('EXCHANGE_UNAVAILABLE', 'Redis at memory:// cannot be reached.'));
     deps = {
-      db: database.db, agencies: createSqlAgencyDirectory(database.db), files: new MemoryDocumentStore(), verifyAttachment: markerVerifier,
+      db: database.db, agencies: createSqlAgencyDirectory(database.db, { cacheTtlMs: 0 }), files: new MemoryDocumentStore(), verifyAttachment: markerVerifier,
       queue, logger: silentLogger(), options: exchangeOptions(),
       http: async (_url, body) => {
         httpCalls++;
