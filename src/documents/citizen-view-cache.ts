@@ -11,6 +11,8 @@
  *   so an answer read before the commit cannot come back after it;
  * - changes made by another process (another API instance on the same PostgreSQL, a manual
  *   UPDATE) show after at most `ttlMs` (default 1 s). `ttlMs: 0` turns caching off.
+ * - an entry read in the last quarter of its TTL is reloaded in the background (refresh ahead),
+ *   so a page in demand does not fall back to the database path; it is never served past its TTL;
  * - only completed documents are cached: unknown ids and pending reservations are never stored
  *   (nothing to invalidate when a reservation is completed, and no memory for guessed ids).
  *
@@ -39,9 +41,15 @@ export interface CitizenViewCacheOptions {
   now?: () => number;
 }
 
+type Loader = (id: string) => Promise<CitizenRecord<unknown, unknown> | null>;
+
 interface Entry {
   record: CitizenRecord<unknown, unknown>;
+  /** Served until then (the read started at expiresAt - ttlMs). */
   expiresAt: number;
+  /** From then on a hit also starts a background reload, so that a page in demand never misses. */
+  refreshAt: number;
+  load: Loader;
 }
 
 /** Bounded LRU with a TTL, synchronous invalidation and single-flight loading. */
@@ -72,17 +80,21 @@ export class CitizenViewCache {
     const hit = this.peek<S, F>(id);
     if (hit) return hit;
     if (this.ttlMs === 0 || this.maxEntries === 0) return load(id);
-    const pending = this.loading.get(id);
-    if (pending) return pending as Promise<CitizenRecord<S, F> | null>;
+    return (this.loading.get(id) ?? this.startLoad(id, load as Loader)) as Promise<CitizenRecord<S, F> | null>;
+  }
+
+  private startLoad(id: string, load: Loader): Promise<CitizenRecord<unknown, unknown> | null> {
     const generation = this.generation;
     const startedAt = this.now();
     const done = (): void => {
       if (this.loading.get(id) === promise) this.loading.delete(id);
     };
-    const promise: Promise<CitizenRecord<S, F> | null> = load(id).then(
+    const promise = load(id).then(
       (record) => {
         done();
-        if (record && generation === this.generation) this.store(id, { record, expiresAt: startedAt + this.ttlMs });
+        if (record && generation === this.generation) {
+          this.store(id, { record, expiresAt: startedAt + this.ttlMs, refreshAt: startedAt + this.ttlMs * 0.75, load });
+        }
         return record;
       },
       (e: unknown) => {
@@ -101,6 +113,10 @@ export class CitizenViewCache {
     this.entries.delete(id);
     if (hit.expiresAt <= this.now()) return undefined;
     this.entries.set(id, hit); // LRU: back at the most recent end
+    if (hit.refreshAt <= this.now() && !this.loading.has(id)) {
+      // refresh ahead; a failure is left to the next read after expiry, which reports it
+      this.startLoad(id, hit.load).catch(() => undefined);
+    }
     return hit.record as CitizenRecord<S, F>;
   }
 

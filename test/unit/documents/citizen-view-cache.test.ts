@@ -15,12 +15,30 @@ describe('CitizenViewCache', () => {
     const cache = new CitizenViewCache({ ttlMs: 500, now: () => t });
     const load = jest.fn(async (id: string) => rec(`${id}@${t}`));
     expect(await cache.read('A', load)).toEqual(rec('A@1000'));
-    t = 1499;
+    t = 1370; // before the refresh-ahead point (1375)
     expect(await cache.read('A', load)).toEqual(rec('A@1000'));
     expect(load).toHaveBeenCalledTimes(1);
     t = 1500;
     expect(await cache.read('A', load)).toEqual(rec('A@1500'));
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  test('when an entry is read in the last quarter of its TTL, then it is reloaded in the background and never served past its TTL', async () => {
+    let t = 1000;
+    const cache = new CitizenViewCache({ ttlMs: 1000, now: () => t });
+    const load = jest.fn(async () => rec(`read@${t}`));
+    await cache.read('A', load);
+    t = 1700;
+    expect(cache.peek('A')?.status).toBe('read@1000');
+    expect(load).toHaveBeenCalledTimes(1);
+    t = 1800;
+    expect(cache.peek('A')?.status).toBe('read@1000'); // still fresh, reload started
+    expect(load).toHaveBeenCalledTimes(2);
+    await new Promise((r) => setImmediate(r));
+    t = 2500;
+    expect(cache.peek('A')?.status).toBe('read@1800');
+    t = 2800;
+    expect(cache.peek('A')).toBeUndefined();
   });
 
   test('when an id is invalidated, then the next read loads it again', async () => {
