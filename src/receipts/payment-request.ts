@@ -13,6 +13,8 @@ import { buildVietQr, toTransferNote } from './vietqr';
 /** A created payment request. */
 export interface PaymentRequest {
   id: string;
+  /** The collecting agency (only its key, or the administrator, may confirm). */
+  agencyCode: string;
   total: number;
   /** EMVCo payload to draw as a QR. */
   vietqr: string;
@@ -40,14 +42,14 @@ export async function createPaymentRequest(deps: ReceiptsDeps, input: unknown): 
     .insertInto('payment_requests')
     .values({ id, agency_code: request.agencyCode, total, vietqr, request: JSON.stringify(request), status: 'pending', receipt_id: null, paid_at: null })
     .execute();
-  return { id, total, vietqr, status: 'pending', receiptId: null };
+  return { id, agencyCode: request.agencyCode, total, vietqr, status: 'pending', receiptId: null };
 }
 
 /** Reads a payment request; PAYMENT_NOT_FOUND when absent. */
 export async function getPaymentRequest(deps: ReceiptsDeps, id: string): Promise<PaymentRequest> {
   const row = await deps.db.selectFrom('payment_requests').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new AppError('PAYMENT_NOT_FOUND', `Payment request ${id} does not exist.`);
-  return { id: row.id, total: Number(row.total), vietqr: row.vietqr, status: row.status, receiptId: row.receipt_id };
+  return { id: row.id, agencyCode: row.agency_code, total: Number(row.total), vietqr: row.vietqr, status: row.status, receiptId: row.receipt_id };
 }
 
 /** Confirms the payment: issues the receipt (method QR) and marks the request paid, together. */

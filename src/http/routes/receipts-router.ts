@@ -126,7 +126,9 @@ export function createReceiptsRouter(deps: ReceiptsRouterDeps): Router {
     res.status(201).json(await createPaymentRequest(r, req.body));
   });
   router.post('/api/v1/payment-requests/:id/confirm', auth, async (req, res) => {
-    res.json(await confirmPayment(r, String(req.params.id), actorOf(principalOf(res))));
+    const payment = await getPaymentRequest(r, String(req.params.id));
+    assertActsFor(principalOf(res), payment.agencyCode);
+    res.json(await confirmPayment(r, payment.id, actorOf(principalOf(res))));
   });
   router.get('/pay/:id', limited, async (req, res) => {
     res.type('html').send(await renderPaymentPage(await getPaymentRequest(r, String(req.params.id))));
