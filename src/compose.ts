@@ -24,6 +24,9 @@ import { createStampKit } from './stamp/stamp-kit';
 import { loadTinosFonts } from './stamp/load-tinos-fonts';
 import { createReceiptsRouter } from './http/routes/receipts-router';
 import { createPkiRouter, type PkiRouterDeps } from './http/routes/pki-router';
+import { buildExchange } from './exchange/build-exchange';
+import { createExchangeRouter } from './http/routes/exchange-router';
+import { startExchangeWorker } from './cli/commands/worker';
 import { organisationKeyFromStore } from './receipts/organisation-key';
 import { citizenCheckFromReport } from './web/citizen-check';
 import { createSignRouter } from './http/routes/sign-router';
@@ -91,6 +94,16 @@ function devPkiRouter(keysFile: string, keys: KeyStore) {
   });
 }
 
+/** 'up' or why the exchange queue's Redis cannot be reached (the rest of kyso works without it). */
+async function redisHealth(queue: { assertAvailable(): Promise<void> }): Promise<string> {
+  try {
+    await queue.assertAvailable();
+    return 'up';
+  } catch (e) {
+    return `down: ${(e as Error).message}`;
+  }
+}
+
 /** Builds the services of one process. */
 export async function buildServices(config: Config, logger: Logger): Promise<Services> {
   const keysFile = config.KEYS_FILE ?? path.join(PROJECT_ROOT, 'certs-dev', 'index.json');
@@ -116,7 +129,22 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
   });
   const receipts = { db: database.db, store, organisationKey: organisationKeyFromStore(keys), fonts, publicBaseUrl: config.PUBLIC_BASE_URL };
 
+  const exchange = buildExchange({
+    db: database.db,
+    files: store,
+    verify: (pdf) => verify(pdf),
+    redisUrl: config.REDIS_URL,
+    logger,
+    keys,
+    options: {
+      acceptIndeterminate: config.EXCHANGE_ACCEPT_INDETERMINATE,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      federationSecret: config.EXCHANGE_FEDERATION_SECRET,
+    },
+  });
+
   const mounts: Mount[] = [
+    { path: '/', router: createExchangeRouter({ auth, exchange: exchange.deps }) },
     { path: '/api/v1', router: createSignRouter({ auth, keys, maxPdfBytes: config.MAX_PDF_BYTES, signRequest }) },
     { path: '/', router: createReceiptsRouter({ auth, receipts, perMinute: config.PUBLIC_RATE_LIMIT }) },
     { path: '/api/v1', router: createVerifyRouter({ verify, maxPdfBytes: config.MAX_PDF_BYTES, perMinute: config.PUBLIC_RATE_LIMIT }) },
@@ -145,9 +173,10 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
     documents,
     verify,
     mounts,
-    health: async () => ({ keys: keys.list().length, database: database.driver }),
-    startWorker: async () => async () => undefined,
+    health: async () => ({ keys: keys.list().length, database: database.driver, redis: await redisHealth(exchange.queue) }),
+    startWorker: () => startExchangeWorker(exchange.deps, { redisUrl: config.REDIS_URL }),
     close: async () => {
+      await exchange.queue.close();
       await keys.close();
       await database.close();
     },
