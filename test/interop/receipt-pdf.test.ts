@@ -57,4 +57,33 @@ describe('receipt PDF judged by poppler and zbar', () => {
     expect(raw).toMatch(/\/AF \[/);
     expect(raw).toMatch(/\/EmbeddedFiles/);
   });
+
+  /** pdftotext of the issued receipt's PDF, after checking pdfsig and the byte-identical XML. */
+  async function issuedText(key: string, overrides: Parameters<typeof request>[1] = {}): Promise<{ text: string; lookupUrl: string; number: number; pdf: Buffer }> {
+    const deps = receiptsDeps(database);
+    const r = await issueReceipt(deps, request(key, overrides), 'test');
+    const pdf = (await deps.store.get(r.pdfSha256))!;
+    const xml = (await deps.store.get(r.xmlSha256))!;
+    writeFileSync(path.join(dir, `${key}.pdf`), pdf);
+    expect(spawnSync('pdfdetach', ['-save', '1', '-o', `${key}.xml`, `${key}.pdf`], { cwd: dir }).status).toBe(0);
+    expect(readFileSync(path.join(dir, `${key}.xml`)).equals(xml)).toBe(true);
+    expect(spawnSync('pdfsig', [`${key}.pdf`], { cwd: dir, encoding: 'utf8' }).stdout).toContain('Signature is Valid');
+    const text = spawnSync('pdftotext', ['-layout', `${key}.pdf`, '-'], { cwd: dir, encoding: 'utf8' }).stdout;
+    return { text, lookupUrl: r.lookupUrl, number: r.number, pdf };
+  }
+
+  maybe('when a receipt is issued, then pdftotext reads the Vietnamese text: title, number, payer, total in words, method, file name', async () => {
+    const { text, number, pdf } = await issuedText('interop-text-1');
+    expect(pdf.includes(Buffer.from('/KYSORR+'))).toBe(true); // the per-process template's cached subset
+    const num = String(number).padStart(7, '0');
+    for (const expected of ['BIÊN LAI THU PHÍ, LỆ PHÍ', `Số: ${num}`, 'Tên người nộp: Nguyễn Thị Hoa', 'Bảy mươi chín nghìn đồng', 'Hình thức thanh toán: Tiền mặt', '79.000 đồng', `-${num}.xml`]) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  maybe('when the payer name holds letters outside the cached subsets, then the pdf-lib rendering draws them and the checks still hold', async () => {
+    const { text, pdf } = await issuedText('interop-text-2', { payer: { name: 'Nguyễn Thị Hoa Ñandú Øster', personalId: '080190001234' } });
+    expect(pdf.includes(Buffer.from('/KYSORR+'))).toBe(false);
+    expect(text).toContain('Ñandú Øster');
+  });
 });

@@ -72,6 +72,28 @@ describe('issueReceipt on postgres', () => {
     expect(numbers).toEqual([1, 2]);
   });
 
+  test('when one of 8 concurrent issues fails after allocation inside a batch, then it alone fails and the others are numbered 1..7', async () => {
+    const ok = receiptsDeps(database);
+    const marker = Buffer.from('FAIL-ME');
+    const deps = receiptsDeps(database, {
+      store: {
+        put: async (bytes) => {
+          if (Buffer.from(bytes).includes(marker)) throw new Error('disk full');
+          return ok.store.put(bytes);
+        },
+        get: (k) => ok.store.get(k),
+        has: (k) => ok.store.has(k),
+      },
+    });
+    const settled = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => issueReceipt(deps, request(`key-batch-${i}`, i === 3 ? { payer: { name: 'FAIL-ME' } } : {}), 'test')),
+    );
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(isAppError((settled[3] as PromiseRejectedResult).reason, 'INTERNAL')).toBe(true);
+    const numbers = (await database.db.selectFrom('receipts').select('number').orderBy('number').execute()).map((r) => Number(r.number));
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
   test('when an item names a fee missing from the catalogue, then FEE_NOT_FOUND and no number is used', async () => {
     const deps = receiptsDeps(database);
     const err = await issueReceipt(deps, request('key-notfound', { items: [{ procedureCode: 'X', feeCode: 'Y', quantity: 1 }] }), 'test').catch((e) => e);
