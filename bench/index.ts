@@ -8,6 +8,7 @@ import { benchSign } from './sign';
 import { benchCitizenPage } from './citizen-page';
 import { benchVerify } from './verify';
 import { benchSignVisible } from './sign-visible';
+import { benchReceipts } from './receipts';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const sha = await measureRawSha256();
   report({ bench: 'limit.sha256', value: sha, unit: 'MB/s' });
   const limits = { rsaPerSecond: rsa.perSecond, sha256MBps: sha };
-  const suites: Record<string, (l: typeof limits) => Promise<void>> = { sign: benchSign, 'citizen-page': benchCitizenPage, verify: benchVerify, 'sign-visible': benchSignVisible };
+  const suites: Record<string, (l: typeof limits) => Promise<void>> = { sign: benchSign, 'citizen-page': benchCitizenPage, verify: benchVerify, 'sign-visible': benchSignVisible, receipts: benchReceipts };
   for (const [name, run] of Object.entries(suites)) {
     if (!only || only === name) await run(limits);
   }
