@@ -18,6 +18,8 @@ import { FsDocumentStore } from './storage/fs-document-store';
 import type { DocumentStore } from './storage/document-store';
 import type { DocumentsDeps } from './documents/document';
 import { createCitizenRouter } from './web/citizen-router';
+import type { CitizenFastPath } from './web/citizen-fast-path';
+import { configureCitizenViewCache } from './documents/citizen-view-cache';
 import { createSignRequest } from './documents/sign-request';
 import { stampImagesFromDirectory } from './documents/stamp-images-fs';
 import { createStampKit } from './stamp/stamp-kit';
@@ -52,6 +54,8 @@ export interface Services {
   documents: DocumentsDeps;
   verify: (pdf: Uint8Array, at?: Date) => Promise<VerificationReport>;
   mounts: Mount[];
+  /** Answers cached citizen pages before Express (issue 4 performance); false = not handled. */
+  citizenFastPath: CitizenFastPath;
   health: () => Promise<Record<string, unknown>>;
   /** Starts the exchange worker; returns its drain function. */
   startWorker: () => Promise<() => Promise<void>>;
@@ -129,6 +133,13 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
   });
   const receipts = { db: database.db, store, organisationKey: organisationKeyFromStore(keys), fonts, publicBaseUrl: config.PUBLIC_BASE_URL };
 
+  configureCitizenViewCache(database.db, { ttlMs: config.CITIZEN_CACHE_TTL_MS });
+  const citizen = createCitizenRouter({
+    documents,
+    verifyPdf: async (pdf) => citizenCheckFromReport(await verify(pdf)),
+    rateLimitPerMinute: config.PUBLIC_RATE_LIMIT,
+    maxUploadBytes: config.MAX_PDF_BYTES,
+  });
   const exchange = buildExchange({
     db: database.db,
     files: store,
@@ -150,15 +161,7 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
     { path: '/api/v1', router: createVerifyRouter({ verify, maxPdfBytes: config.MAX_PDF_BYTES, perMinute: config.PUBLIC_RATE_LIMIT }) },
     { path: '/', router: createDocumentsRouter({ auth, documents }) },
     { path: '/', router: createAgenciesRouter({ auth, db: database.db }) },
-    {
-      path: '/',
-      router: createCitizenRouter({
-        documents,
-        verifyPdf: async (pdf) => citizenCheckFromReport(await verify(pdf)),
-        rateLimitPerMinute: config.PUBLIC_RATE_LIMIT,
-        maxUploadBytes: config.MAX_PDF_BYTES,
-      }),
-    },
+    { path: '/', router: citizen },
   ];
   const devPki = devPkiRouter(keysFile, keys);
   if (devPki) mounts.push({ path: '/', router: devPki });
@@ -173,6 +176,7 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
     documents,
     verify,
     mounts,
+    citizenFastPath: citizen.fastPath,
     health: async () => ({ keys: keys.list().length, database: database.driver, redis: await redisHealth(exchange.queue) }),
     startWorker: () => startExchangeWorker(exchange.deps, { redisUrl: config.REDIS_URL }),
     close: async () => {

@@ -47,6 +47,11 @@ export const configSchema = z.object({
   /** Shared secret signing requests between federated exchange axes; federation is off without it. */
   EXCHANGE_FEDERATION_SECRET: z.string().min(16, 'EXCHANGE_FEDERATION_SECRET must be at least 16 characters').optional(),
   SHUTDOWN_GRACE_MS: intFromEnv(10_000, 0),
+  /**
+   * Citizen page cache lifetime. Revocations made through this process show on the next request;
+   * changes made by another API process show within this time. 0 turns the cache off.
+   */
+  CITIZEN_CACHE_TTL_MS: intFromEnv(1000, 0),
 });
 
 /** Parsed configuration; derived values resolved. */

@@ -24,7 +24,10 @@ export async function startService(config: Config, logger: Logger = createLogger
 
   if (config.ROLE === 'api' || config.ROLE === 'all') {
     const app = createApp({ logger, mounts: services.mounts, health: services.health });
-    const server = http.createServer(app);
+    const fastPath = services.citizenFastPath;
+    const server = http.createServer((req, res) => {
+      if (!fastPath(req, res)) app(req, res);
+    });
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
