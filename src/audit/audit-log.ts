@@ -60,7 +60,7 @@ export function auditEventRow(input: AuditEventInput): Insertable<AuditEventsTab
 export async function appendAuditEvent(db: Kysely<Tables>, input: AuditEventInput): Promise<AuditEvent> {
   const values = auditEventRow(input);
   const row = await db.insertInto('audit_events').values(values).returning('id').executeTakeFirstOrThrow();
-  if (!db.isTransaction) void scheduleAuditSeal(db);
+  if (!db.isTransaction) scheduleAuditSeal(db);
   return {
     id: Number(row.id),
     at: values.at as Date,

@@ -20,8 +20,13 @@ export interface SealOptions {
   batchSize?: number;
 }
 
+/** How long a scheduled seal waits for more commits to join its batch. */
+const SCHEDULED_SEAL_DELAY_MS = 20;
+
 interface SealerState {
   running?: Promise<number>;
+  /** A scheduled seal not started yet. */
+  timer?: NodeJS.Timeout;
   again: boolean;
   /** The last failure of a scheduled seal (the events stay unsealed until the next seal). */
   lastError?: unknown;
@@ -83,6 +88,10 @@ async function sealAll(db: Kysely<Tables>, batchSize: number): Promise<number> {
 /** Starts a sealing pass, or asks the running one for one more pass; resolves when done. */
 function kick(db: Kysely<Tables>, batchSize: number): Promise<number> {
   const state = stateOf(db);
+  if (state.timer) {
+    clearTimeout(state.timer);
+    state.timer = undefined;
+  }
   if (state.running) {
     state.again = true;
     return state.running;
@@ -118,15 +127,24 @@ export function sealAuditEvents(db: Kysely<Tables>, opts: SealOptions = {}): Pro
 }
 
 /**
- * Asks for a seal right after a commit, without waiting for it. Never rejects: a failure is kept
- * in {@link lastAuditSealError} and the events stay unsealed (seen by {@link sealAuditEvents}
- * and by the verifier) until the next seal.
+ * Asks for a seal right after a commit, without waiting for it: the seal starts within
+ * SCHEDULED_SEAL_DELAY_MS (20 ms), so that the commits of that window are sealed in one batch
+ * (one lock, one update) rather than one transaction each. Never rejects: a failure is kept in
+ * {@link lastAuditSealError} and the events stay unsealed (seen by {@link sealAuditEvents} and
+ * by the verifier) until the next seal.
  */
-export function scheduleAuditSeal(db: Kysely<Tables>): Promise<void> {
-  return kick(db, 500).then(
-    () => undefined,
-    () => undefined,
-  );
+export function scheduleAuditSeal(db: Kysely<Tables>): void {
+  const state = stateOf(db);
+  if (state.running) {
+    state.again = true;
+    return;
+  }
+  if (state.timer) return;
+  state.timer = setTimeout(() => {
+    state.timer = undefined;
+    kick(db, 500).catch(() => undefined);
+  }, SCHEDULED_SEAL_DELAY_MS);
+  state.timer.unref();
 }
 
 /** The error of the last sealing pass, when the latest pass failed. */
@@ -134,8 +152,9 @@ export function lastAuditSealError(db: Kysely<Tables>): unknown {
   return sealers.get(db)?.lastError;
 }
 
-/** Waits for a running seal to finish (before closing the database); never rejects. */
+/** Starts a scheduled seal now and waits for any seal to finish; never rejects. */
 export async function flushAuditSeals(db: Kysely<Tables>): Promise<void> {
   const state = sealers.get(db);
+  if (state?.timer) kick(db, 500).catch(() => undefined);
   while (state?.running) await state.running.catch(() => 0);
 }

@@ -20,6 +20,7 @@ import type { DocumentsTable, Tables } from '../registry/tables';
 import { parseAgencyCode } from '../agencies/agency-code';
 import { appendAuditEvent, auditEventRow, scheduleAuditSeal } from '../audit/audit-log';
 import { contentKey } from '../storage/document-store';
+import { insertIssuedDocument } from './insert-issued-documents';
 import { hashAccessToken, newAccessToken, newDocumentId, verificationUrl } from './document-ids';
 import { actorName, assertIssuerOrAdmin, documentFromRow, type Actor, type DocumentsDeps, type RegisteredDocument } from './document';
 
@@ -75,7 +76,8 @@ export function reserveDocumentInMemory(
 /**
  * Issues a reserved document in one write: stores the signed bytes, then inserts the `valid` row
  * and its `document.register` audit event in a single statement (atomic without a transaction
- * round trip), then schedules the audit seal.
+ * round trip; shared with the documents issued at the same moment, see insertIssuedDocument),
+ * then schedules the audit seal.
  */
 export async function issueDocument(
   deps: DocumentsDeps,
@@ -111,12 +113,8 @@ export async function issueDocument(
     at: now,
     details: { sha256: row.sha256, numberAndNotation: metadata.numberAndNotation, bytes: input.signedBytes.length, issuingAgencyCode: reservation.issuingAgencyCode },
   });
-  await deps.db
-    .with('d', (db) => db.insertInto('documents').values({ ...row, signers: JSON.stringify(metadata.signers) }))
-    .insertInto('audit_events')
-    .values(event)
-    .execute();
-  void scheduleAuditSeal(deps.db);
+  await insertIssuedDocument(deps.db, { document: { ...row, signers: JSON.stringify(metadata.signers) }, event });
+  scheduleAuditSeal(deps.db);
   return documentFromRow(row);
 }
 
@@ -126,7 +124,7 @@ export async function reserveDocument(
   input: { issuingAgencyCode: string; actor: Actor },
 ): Promise<ReservedDocument> {
   const reserved = await deps.db.transaction().execute((trx) => insertPending(trx, deps.publicBaseUrl, input));
-  void scheduleAuditSeal(deps.db);
+  scheduleAuditSeal(deps.db);
   return reserved;
 }
 
@@ -138,7 +136,7 @@ export async function completeDocument(
   const metadata = parseMetadata(input.metadata);
   const storageKey = await deps.store.put(input.signedBytes);
   const done = await deps.db.transaction().execute((trx) => markComplete(trx, { ...input, metadata, storageKey }));
-  void scheduleAuditSeal(deps.db);
+  scheduleAuditSeal(deps.db);
   return done;
 }
 
