@@ -14,6 +14,8 @@ import { exchangeOptions, type ExchangeDeps, type ExchangeOptions } from './exch
 import type { FileStore } from './ports';
 import { fetchPost } from './post-signed';
 import { createBullDeliveryQueue, type BullDeliveryQueue } from './queue-bullmq';
+import { createExchangeBatches } from './exchange-batches';
+import { cachedAttachmentVerifier, type VerificationCacheOptions } from './verification-cache';
 
 /** What {@link buildExchange} needs. */
 export interface BuildExchangeInput {
@@ -27,20 +29,27 @@ export interface BuildExchangeInput {
   queueName?: string;
   keys?: KeyStore;
   options?: Partial<ExchangeOptions>;
+  /**
+   * Reuse of VALID reports for identical attachments (see verification-cache.ts); pass the trust
+   * anchors' identity as `trustKey` when `verify`'s trust store can change. `false` verifies every
+   * copy. @defaultValue {} (cache on, keyed to the verifier's fixed trust store)
+   */
+  verificationCache?: VerificationCacheOptions | false;
 }
 
 /** The exchange dependencies plus the queue (close it on shutdown). */
 export function buildExchange(input: BuildExchangeInput): { deps: ExchangeDeps; queue: BullDeliveryQueue } {
   const queue = createBullDeliveryQueue({ redisUrl: input.redisUrl, queueName: input.queueName, logger: input.logger });
   const keys = input.keys;
+  const verifyOnce = async (bytes: Buffer) => {
+    const report = await input.verify(bytes);
+    return { verdict: report.verdict, report };
+  };
   const deps: ExchangeDeps = {
     db: input.db,
     agencies: createSqlAgencyDirectory(input.db),
     files: input.files,
-    verifyAttachment: async (bytes) => {
-      const report = await input.verify(bytes);
-      return { verdict: report.verdict, report };
-    },
+    verifyAttachment: input.verificationCache === false ? verifyOnce : cachedAttachmentVerifier(verifyOnce, input.verificationCache ?? {}),
     queue,
     http: fetchPost,
     logger: input.logger,
@@ -52,5 +61,6 @@ export function buildExchange(input: BuildExchangeInput): { deps: ExchangeDeps; 
         }
       : undefined,
   };
+  deps.batches = createExchangeBatches(input.db, queue, input.logger);
   return { deps, queue };
 }

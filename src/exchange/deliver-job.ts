@@ -25,7 +25,9 @@ export async function deliverJob(deps: ExchangeDeps, job: DeliveryJob, attempt: 
   const agency = await deps.agencies.findAgency(receiverCode);
   if (agency && agency.axis === 'local' && agency.delivery.mode === 'pull') {
     // The pull inbox needs no network step: attempt and delivery are one conditional transaction.
-    return (await markDelivered(deps.db, messageId, receiverCode, receiverCode, 'delivered', true)) ? 'delivered' : 'skipped';
+    const mark = { messageId, receiverCode, hopAgency: receiverCode, event: 'delivered', countsAttempt: true };
+    const changed = deps.batches ? await deps.batches.markDelivered(mark) : await markDelivered(deps.db, messageId, receiverCode, receiverCode, 'delivered', true);
+    return changed ? 'delivered' : 'skipped';
   }
   if (!(await startAttempt(deps.db, messageId, receiverCode))) return 'skipped';
   try {

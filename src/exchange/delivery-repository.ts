@@ -52,24 +52,53 @@ export async function startAttempt(db: Kysely<Tables>, messageId: string, receiv
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** One delivery to mark delivered, with the hop to append. */
+export interface DeliveredMark {
+  messageId: string;
+  receiverCode: string;
+  hopAgency: string;
+  /** @defaultValue 'delivered' */
+  event?: string;
+  /** Also count the attempt (pull delivery has no separate start). @defaultValue false */
+  countsAttempt?: boolean;
+}
+
+/**
+ * Marks deliveries delivered and appends their hops, once each, in ONE statement (atomic, one
+ * round trip) for a batch: per mark, false when another run got there first (or the delivery is
+ * dead). The same delivery twice in one batch is changed once (the other mark answers false).
+ */
+export async function markDeliveredMany(db: Kysely<Tables>, marks: readonly DeliveredMark[]): Promise<boolean[]> {
+  if (marks.length === 0) return [];
+  const r = await sql<{ message_id: string; receiver_code: string; n: number }>`
+    with v as (
+      select * from unnest(
+        ${marks.map((m) => m.messageId)}::text[], ${marks.map((m) => m.receiverCode)}::text[], ${marks.map((m) => m.hopAgency)}::text[],
+        ${marks.map((m) => m.event ?? 'delivered')}::text[], ${marks.map((m) => (m.countsAttempt ? 1 : 0))}::int[],
+        ${marks.map((_, i) => i)}::int[]
+      ) as v(message_id, receiver_code, hop, event, counts, n)),
+    d as (
+      update exchange_deliveries e
+      set status = 'delivered', delivered_at = now(), last_error = null, updated_at = now(), attempts = e.attempts + v.counts
+      from v
+      where e.message_id = v.message_id and e.receiver_code = v.receiver_code
+        and e.status in ('queued', 'delivering', 'failed')
+      returning e.message_id, e.receiver_code, v.hop, v.event, v.n),
+    t as (
+      insert into exchange_trace (message_id, agency_code, event, receiver_code)
+      select message_id, hop, event, receiver_code from d)
+    select message_id, receiver_code, n from d`.execute(db);
+  const changed = new Set(r.rows.map((x) => Number(x.n)));
+  return marks.map((_, i) => changed.has(i));
+}
+
 /**
  * Marks delivered and appends the hop, once: false when another run got there first (or the
  * delivery is dead). `countsAttempt` also counts the attempt (pull delivery has no separate start).
  */
 export async function markDelivered(db: Kysely<Tables>, messageId: string, receiverCode: string, hopAgency: string, event = 'delivered', countsAttempt = false): Promise<boolean> {
-  // One statement (atomic, one round trip): the hop is appended only if the row changed.
-  const r = await sql<{ id: string }>`
-    with d as (
-      update exchange_deliveries
-      set status = 'delivered', delivered_at = now(), last_error = null, updated_at = now(),
-          attempts = attempts + ${countsAttempt ? 1 : 0}
-      where message_id = ${messageId} and receiver_code = ${receiverCode}
-        and status in ('queued', 'delivering', 'failed')
-      returning message_id, receiver_code)
-    insert into exchange_trace (message_id, agency_code, event, receiver_code)
-    select message_id, ${hopAgency}, ${event}, receiver_code from d
-    returning id`.execute(db);
-  return r.rows.length > 0;
+  const [changed] = await markDeliveredMany(db, [{ messageId, receiverCode, hopAgency, event, countsAttempt }]);
+  return changed;
 }
 
 /** Records a failed attempt: `failed` (will retry) or `dead` (retry budget spent, or permanent). */
@@ -80,17 +109,61 @@ export async function recordFailure(db: Kysely<Tables>, messageId: string, recei
     .execute();
 }
 
-/** Receiver acknowledgement (pull inbox): delivered → acknowledged; false if not delivered. */
+/** What {@link acknowledgeDelivery} found and did. */
+export interface Acknowledgement {
+  /** The delivery's status before this call; null when there is no such delivery. */
+  status: TransportStatus | null;
+  /** True when this call moved it delivered → acknowledged (and wrote the hop and status 01). */
+  acknowledged: boolean;
+  /** True when the status 01 it wrote waits for a relay to the sender (push or peer sender). */
+  relayStatus: boolean;
+  /** The message's sender (the addressee of status 01); null when there is no such delivery. */
+  sender: string | null;
+}
+
+/**
+ * Receiver acknowledgement (pull inbox), ONE statement: delivered → acknowledged, the hop, and
+ * business status 01 to the sender (deduplicated like every status; relay_status 'queued' when
+ * the sender is pushed to or hosted by a peer axis, exactly as recordStatus decides). Atomic: an
+ * acknowledgement never exists without its status 01.
+ */
+export async function acknowledgeDelivery(db: Kysely<Tables>, messageId: string, receiverCode: string, status01: { id: string; description: string; at: Date }): Promise<Acknowledgement> {
+  const r = await sql<{ status: TransportStatus; acked: boolean; relay: boolean | null; from_code: string }>`
+    with u as (
+      update exchange_deliveries
+      set status = 'acknowledged', acknowledged_at = now(), updated_at = now()
+      where message_id = ${messageId} and receiver_code = ${receiverCode} and status = 'delivered'
+      returning message_id),
+    t as (
+      insert into exchange_trace (message_id, agency_code, event, receiver_code)
+      select message_id, ${receiverCode}, 'acknowledged', ${receiverCode} from u),
+    s as (
+      insert into exchange_statuses (id, message_id, from_code, to_code, document_id, code, description, at, relay_status)
+      select ${status01.id}, m.id, ${receiverCode}, m.from_code, m.document_id, '01', ${status01.description}, ${status01.at.toISOString()}::timestamptz,
+        case when a.axis <> 'local' or (a.delivery_mode = 'push' and a.webhook_url is not null) then 'queued' end
+      from u join exchange_messages m on m.id = u.message_id left join agencies a on a.code = m.from_code
+      on conflict (from_code, to_code, document_id, code) where code <> '05' do nothing
+      returning relay_status)
+    select d.status, exists(select 1 from u) as acked, (select relay_status = 'queued' from s) as relay, m.from_code
+    from exchange_deliveries d join exchange_messages m on m.id = d.message_id
+    where d.message_id = ${messageId} and d.receiver_code = ${receiverCode}`.execute(db);
+  const row = r.rows[0];
+  if (!row) return { status: null, acknowledged: false, relayStatus: false, sender: null };
+  return { status: row.status, acknowledged: row.acked === true, relayStatus: row.relay === true, sender: row.from_code };
+}
+
+/** Receiver acknowledgement without the status (kept for callers that record it themselves). */
 export async function markAcknowledged(db: Kysely<Tables>, messageId: string, receiverCode: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const r = await trx.updateTable('exchange_deliveries')
-      .set({ status: 'acknowledged', acknowledged_at: sql`now()`, updated_at: sql`now()` })
-      .where('message_id', '=', messageId).where('receiver_code', '=', receiverCode).where('status', '=', 'delivered')
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) return false;
-    await trx.insertInto('exchange_trace').values({ message_id: messageId, agency_code: receiverCode, event: 'acknowledged', receiver_code: receiverCode }).execute();
-    return true;
-  });
+  const r = await sql<{ message_id: string }>`
+    with u as (
+      update exchange_deliveries
+      set status = 'acknowledged', acknowledged_at = now(), updated_at = now()
+      where message_id = ${messageId} and receiver_code = ${receiverCode} and status = 'delivered'
+      returning message_id)
+    insert into exchange_trace (message_id, agency_code, event, receiver_code)
+    select message_id, ${receiverCode}, 'acknowledged', ${receiverCode} from u
+    returning message_id`.execute(db);
+  return r.rows.length > 0;
 }
 
 /** Operator replay: dead → queued with a fresh retry budget. Returns the receivers reset. */

@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import type { Tables } from '../registry/tables';
 import type { KeyHandle } from '../keys/key-handle';
 import type { AgencyDirectory, AttachmentVerifier, DeliveryQueue, FileStore, HttpPost } from './ports';
+import type { ExchangeBatches } from './exchange-batches';
 
 /** Tunables of the exchange axis. */
 export interface ExchangeOptions {
@@ -51,6 +52,8 @@ export interface ExchangeDeps {
   /** The organisation key of an agency hosted here, for signed edXML export (optional). */
   organisationKey?: (agencyCode: string) => Promise<KeyHandle | null>;
   now?: () => Date;
+  /** Group-committed hot writes (accept, pull delivery); one write per call without it. */
+  batches?: ExchangeBatches;
 }
 
 /** Merges partial options over the defaults. */

@@ -5,10 +5,11 @@
  */
 import { AppError } from '../errors';
 import type { ExchangeDeps } from './exchange-deps';
-import { findDelivery, markAcknowledged } from './delivery-repository';
+import { randomUUID } from 'node:crypto';
+import { acknowledgeDelivery, findDelivery } from './delivery-repository';
 import { getMessage } from './message-repository';
 import { buildPushedMessage, type PushedMessage } from './push-payload';
-import { recordStatus } from './record-status';
+import { enqueueStatusRelay } from './record-status';
 
 /** One pending entry of the inbox. */
 export interface InboxEntry {
@@ -51,15 +52,16 @@ export async function getInboxMessage(deps: ExchangeDeps, receiverCode: string, 
   return { ...(await buildPushedMessage(deps, await getMessage(deps.db, id))), status };
 }
 
-/** Acknowledges receipt (idempotent) and records status 01 for the sender. */
+/**
+ * Acknowledges receipt (idempotent) and records status 01 for the sender, in one statement; the
+ * status is queued for relay when the sender is pushed to or hosted by a peer axis.
+ */
 export async function ackInboxMessage(deps: ExchangeDeps, receiverCode: string, id: string): Promise<{ id: string; status: 'acknowledged' }> {
-  await assertDelivered(deps, receiverCode, id);
-  if (await markAcknowledged(deps.db, id, receiverCode)) {
-    const m = await getMessage(deps.db, id);
-    await recordStatus(deps, {
-      messageId: id, from: receiverCode, to: m.fromCode, documentId: m.documentId, code: '01',
-      description: 'Đã nhận văn bản (xác nhận qua hộp thư đến)', at: deps.now?.() ?? new Date(),
-    });
+  const statusId = randomUUID();
+  const r = await acknowledgeDelivery(deps.db, id, receiverCode, { id: statusId, description: 'Đã nhận văn bản (xác nhận qua hộp thư đến)', at: deps.now?.() ?? new Date() });
+  if (!r.acknowledged && r.status !== 'acknowledged') {
+    throw new AppError('EXCHANGE_MESSAGE_NOT_FOUND', `No message ${id} has been delivered to ${receiverCode}.`);
   }
+  if (r.relayStatus && r.sender) await enqueueStatusRelay(deps, statusId, r.sender);
   return { id, status: 'acknowledged' };
 }

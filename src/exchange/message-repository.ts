@@ -1,8 +1,8 @@
 /**
  * Messages in the registry: the accepted message with its attachments, deliveries and first
- * hop is written in ONE transaction (issue 5: the 202 is given only once all of it is durable).
+ * hop is written in ONE statement (issue 5: the 202 is given only once all of it is durable).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { AppError } from '../errors';
 import type { Tables } from '../registry/tables';
 import type { Envelope } from './envelope';
@@ -43,36 +43,62 @@ export interface MessageRecord {
   createdAt: Date;
 }
 
-const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === '23505';
+/**
+ * Inserts messages, their attachments, one queued delivery per receiver and the first hop, in
+ * ONE statement (one round trip, one commit, atomic like a transaction) for a whole batch.
+ * Answers, per message, `true` when stored and `false` when it is a NEW document whose
+ * (sender, DocumentId) is already taken (edXML M.Exist; the partial unique index decides, so
+ * two racing copies cannot both get in).
+ */
+export async function insertAcceptedMessages(db: Kysely<Tables>, ms: readonly AcceptedMessage[]): Promise<boolean[]> {
+  if (ms.length === 0) return [];
+  const att = ms.flatMap((m) => m.attachments.map((a) => ({ m, a })));
+  const dl = ms.flatMap((m) => m.receivers.map((r) => ({ m, r })));
+  const { rows } = await sql<{ id: string }>`
+    with v as (
+      select * from unnest(
+        ${ms.map((m) => m.id)}::text[], ${ms.map((m) => m.envelope.documentId)}::text[], ${ms.map((m) => m.envelope.from.organId)}::text[],
+        ${ms.map((m) => JSON.stringify(m.envelope))}::jsonb[], ${ms.map((m) => m.envelope.business.docType)}::smallint[],
+        ${ms.map((m) => m.refersTo)}::text[], ${ms.map((m) => m.envelope.dueDate ?? null)}::date[], ${ms.map((m) => m.originAxis)}::text[],
+        ${ms.map((m) => m.at.toISOString())}::timestamptz[]
+      ) as v(id, document_id, from_code, envelope, business_doc_type, refers_to, due_date, origin_axis, created_at)),
+    m as (
+      insert into exchange_messages (id, document_id, from_code, envelope, business_doc_type, refers_to, due_date, origin_axis, created_at)
+      select * from v
+      on conflict (from_code, document_id) where business_doc_type = 0 do nothing
+      returning id, from_code, created_at),
+    a as (
+      insert into exchange_attachments (message_id, ordinal, name, content_type, size, sha256, storage_key, verdict, report)
+      select a.* from unnest(
+        ${att.map((x) => x.m.id)}::text[], ${att.map((x) => x.a.ordinal)}::int[], ${att.map((x) => x.a.name)}::text[],
+        ${att.map((x) => x.a.contentType)}::text[], ${att.map((x) => x.a.size)}::bigint[], ${att.map((x) => x.a.sha256)}::text[],
+        ${att.map((x) => x.a.storageKey)}::text[], ${att.map((x) => x.a.verdict)}::text[],
+        ${att.map((x) => (x.a.report === undefined ? null : JSON.stringify(x.a.report)))}::jsonb[]
+      ) as a(message_id, ordinal, name, content_type, size, sha256, storage_key, verdict, report)
+      where a.message_id in (select id from m)),
+    d as (
+      insert into exchange_deliveries (message_id, receiver_code, status, created_at, updated_at)
+      select d.message_id, d.receiver_code, 'queued', m.created_at, m.created_at
+      from unnest(${dl.map((x) => x.m.id)}::text[], ${dl.map((x) => x.r)}::text[]) as d(message_id, receiver_code)
+      join m on m.id = d.message_id),
+    t as (
+      insert into exchange_trace (message_id, agency_code, event, at)
+      select id, from_code, 'accepted', created_at from m)
+    select id from m`.execute(db);
+  const stored = new Set(rows.map((r) => r.id));
+  return ms.map((m) => stored.has(m.id));
+}
 
-/** Inserts message, attachments, one queued delivery per receiver and the hop trail. */
+/** Inserts one accepted message (see {@link insertAcceptedMessages}); EXCHANGE_DUPLICATE_DOCUMENT when taken. */
 export async function insertAcceptedMessage(db: Kysely<Tables>, m: AcceptedMessage): Promise<void> {
-  const e = m.envelope;
-  try {
-    await db.transaction().execute(async (trx) => {
-      await trx.insertInto('exchange_messages').values({
-        id: m.id, document_id: e.documentId, from_code: e.from.organId, envelope: JSON.stringify(e),
-        business_doc_type: e.business.docType, refers_to: m.refersTo, due_date: e.dueDate ?? null,
-        origin_axis: m.originAxis, created_at: m.at,
-      }).execute();
-      if (m.attachments.length > 0) {
-        await trx.insertInto('exchange_attachments').values(m.attachments.map((a) => ({
-          message_id: m.id, ordinal: a.ordinal, name: a.name, content_type: a.contentType, size: a.size,
-          sha256: a.sha256, storage_key: a.storageKey, verdict: a.verdict,
-          report: a.report === undefined ? null : JSON.stringify(a.report),
-        }))).execute();
-      }
-      await trx.insertInto('exchange_deliveries').values(m.receivers.map((r) => ({
-        message_id: m.id, receiver_code: r, status: 'queued' as const, created_at: m.at, updated_at: m.at,
-      }))).execute();
-      await trx.insertInto('exchange_trace').values({ message_id: m.id, agency_code: e.from.organId, event: 'accepted', at: m.at }).execute();
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) {
-      throw new AppError('EXCHANGE_DUPLICATE_DOCUMENT', `A new document with DocumentId "${e.documentId}" was already sent by ${e.from.organId} (edXML M.Exist).`, { documentId: e.documentId });
-    }
-    throw err;
-  }
+  const [stored] = await insertAcceptedMessages(db, [m]);
+  if (!stored) await throwDuplicate(db, m.envelope);
+}
+
+/** Throws EXCHANGE_DUPLICATE_DOCUMENT naming the earlier message. */
+export async function throwDuplicate(db: Kysely<Tables>, e: Envelope): Promise<never> {
+  const earlier = await findNewDocument(db, e.from.organId, e.documentId);
+  throw new AppError('EXCHANGE_DUPLICATE_DOCUMENT', `A new document with DocumentId "${e.documentId}" was already sent by ${e.from.organId} (edXML M.Exist).`, { documentId: e.documentId, ...(earlier ? { messageId: earlier.id } : {}) });
 }
 
 function toRecord(r: { id: string; document_id: string; from_code: string; envelope: unknown; business_doc_type: number; refers_to: string | null; created_at: Date }): MessageRecord {

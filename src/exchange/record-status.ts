@@ -32,12 +32,15 @@ export async function recordStatus(deps: ExchangeDeps, s: NewStatus): Promise<Re
   const addressee = await deps.agencies.findAgency(s.to);
   const needsRelay = !!addressee && (addressee.axis !== 'local' || addressee.delivery.mode === 'push');
   const inserted = await insertStatus(deps.db, { ...s, id }, needsRelay);
-  if (inserted && needsRelay) {
-    try {
-      await deps.queue.enqueue([{ kind: 'status', statusId: id, receiverCode: s.to }]);
-    } catch (e) {
-      deps.logger.warn({ err: e, statusId: id }, 'status relay enqueue failed; the sweeper will re-enqueue');
-    }
-  }
+  if (inserted && needsRelay) await enqueueStatusRelay(deps, id, s.to);
   return { id, duplicate: !inserted };
+}
+
+/** Queues the relay of a stored status; a failed enqueue is left to the sweeper. */
+export async function enqueueStatusRelay(deps: ExchangeDeps, statusId: string, receiverCode: string): Promise<void> {
+  try {
+    await deps.queue.enqueue([{ kind: 'status', statusId, receiverCode }]);
+  } catch (e) {
+    deps.logger.warn({ err: e, statusId }, 'status relay enqueue failed; the sweeper will re-enqueue');
+  }
 }

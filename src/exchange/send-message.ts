@@ -1,8 +1,8 @@
 /**
  * Sending a document (issue 5 item 2): the caller is `from`; every receiver is known; a NEW
  * documentId is unique per sender; every attached PDF passes the verifier; size limits hold.
- * Then the message, files and deliveries are made durable in one transaction and only THEN one
- * job per receiver is enqueued. A failed enqueue after commit is not an error: the sweeper
+ * Then the message, files and deliveries are made durable in one statement (group-committed with
+ * concurrent sends when deps.batches is set) and only THEN one job per receiver is enqueued. A failed enqueue after commit is not an error: the sweeper
  * re-enqueues queued deliveries whose jobs are missing, so the 202 promise holds.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -10,7 +10,8 @@ import { AppError } from '../errors';
 import type { Envelope } from './envelope';
 import { receiverCodesOf } from './envelope';
 import type { ExchangeDeps } from './exchange-deps';
-import { findNewDocument, insertAcceptedMessage, type StoredAttachment } from './message-repository';
+import { findNewDocument, insertAcceptedMessage, throwDuplicate, type StoredAttachment } from './message-repository';
+import { enqueueAfterCommit } from './exchange-batches';
 
 /** An uploaded attachment. */
 export interface IncomingAttachment {
@@ -35,9 +36,14 @@ export async function sendMessage(deps: ExchangeDeps, callerCode: string, envelo
   await assertReceiversKnown(deps, receivers);
   assertLimits(deps, envelope, attachments);
   const stored = await verifyAndStore(deps, attachments);
-  const id = randomUUID();
-  await insertAcceptedMessage(deps.db, { id, envelope, refersTo: refersTo?.id ?? null, receivers, attachments: stored, originAxis, at: deps.now?.() ?? new Date() });
-  await enqueueAfterCommit(deps, id, receivers);
+  const accepted = { id: randomUUID(), envelope, refersTo: refersTo?.id ?? null, receivers, attachments: stored, originAxis, at: deps.now?.() ?? new Date() };
+  if (deps.batches) {
+    if (!(await deps.batches.accept(accepted))) await throwDuplicate(deps.db, envelope);
+  } else {
+    await insertAcceptedMessage(deps.db, accepted);
+    await enqueueAfterCommit(deps.queue, deps.logger, [accepted]);
+  }
+  const id = accepted.id;
   return { id, documentId: envelope.documentId, receivers: receivers.map((code) => ({ code, status: 'queued' as const })) };
 }
 
@@ -51,13 +57,8 @@ const unique = (xs: string[]) => [...new Set(xs)];
 
 /** Revoke, update and replace act on an earlier NEW document of the same sender. */
 async function resolveOriginal(deps: ExchangeDeps, e: Envelope): Promise<{ id: string; receivers: string[] } | null> {
-  if (e.business.docType === 0) {
-    const earlier = await findNewDocument(deps.db, e.from.organId, e.documentId);
-    if (earlier) {
-      throw new AppError('EXCHANGE_DUPLICATE_DOCUMENT', `A new document with DocumentId "${e.documentId}" was already sent by ${e.from.organId} (edXML M.Exist).`, { documentId: e.documentId, messageId: earlier.id });
-    }
-    return null;
-  }
+  // A NEW document's DocumentId is checked by the insert itself (the partial unique index), not by a read before
+  if (e.business.docType === 0) return null;
   const original = await findNewDocument(deps.db, e.from.organId, e.business.documentId ?? '');
   if (!original) {
     throw new AppError('EXCHANGE_ORIGINAL_NOT_FOUND', `No document "${e.business.documentId}" sent by ${e.from.organId} exists to revoke, update or replace.`);
@@ -108,12 +109,4 @@ async function verifyAndStore(deps: ExchangeDeps, attachments: IncomingAttachmen
     stored.push({ ordinal, name: a.name, contentType: 'application/pdf', size: a.data.length, sha256, storageKey, verdict });
   }
   return stored;
-}
-
-async function enqueueAfterCommit(deps: ExchangeDeps, messageId: string, receivers: string[]): Promise<void> {
-  try {
-    await deps.queue.enqueue(receivers.map((receiverCode) => ({ kind: 'message' as const, messageId, receiverCode })));
-  } catch (e) {
-    deps.logger.warn({ err: e, messageId }, 'enqueue after commit failed; the sweeper will re-enqueue');
-  }
 }

@@ -1,0 +1,46 @@
+/**
+ * The exchange's hot writes, group-committed (see group-commit.ts): accepting messages (one
+ * statement for the batch, then ONE addBulk of every delivery job of the batch, after the
+ * commit) and marking pull deliveries delivered (one statement per batch in the worker). Built
+ * once per process by buildExchange; without it the use cases write one item at a time through
+ * the same statements.
+ */
+import type { Kysely } from 'kysely';
+import type { Logger } from '../log';
+import type { Tables } from '../registry/tables';
+import { markDeliveredMany, type DeliveredMark } from './delivery-repository';
+import { groupCommit, type GroupCommitOptions } from './group-commit';
+import { insertAcceptedMessages, type AcceptedMessage } from './message-repository';
+import type { DeliveryQueue } from './ports';
+
+/** Batched writers. */
+export interface ExchangeBatches {
+  /** Stores the message (true) or answers false for a taken NEW DocumentId; its jobs are enqueued after commit. */
+  accept(m: AcceptedMessage): Promise<boolean>;
+  /** {@link markDeliveredMany} for one delivery. */
+  markDelivered(mark: DeliveredMark): Promise<boolean>;
+}
+
+/** Builds the batched writers over `db` and `queue`. */
+export function createExchangeBatches(db: Kysely<Tables>, queue: DeliveryQueue, logger: Logger, opts: GroupCommitOptions = {}): ExchangeBatches {
+  const accept = groupCommit(async (ms: AcceptedMessage[]) => {
+    const stored = await insertAcceptedMessages(db, ms);
+    await enqueueAfterCommit(queue, logger, ms.filter((_, i) => stored[i]));
+    return stored;
+  }, opts);
+  const markDelivered = groupCommit((marks: DeliveredMark[]) => markDeliveredMany(db, marks), opts);
+  return { accept, markDelivered };
+}
+
+/**
+ * One job per (message, receiver), carrying ids only. A failed enqueue after commit is not an
+ * error: the sweeper re-enqueues queued deliveries whose jobs are missing, so the 202 holds.
+ */
+export async function enqueueAfterCommit(queue: DeliveryQueue, logger: Logger, ms: readonly Pick<AcceptedMessage, 'id' | 'receivers'>[]): Promise<void> {
+  const jobs = ms.flatMap((m) => m.receivers.map((receiverCode) => ({ kind: 'message' as const, messageId: m.id, receiverCode })));
+  try {
+    await queue.enqueue(jobs);
+  } catch (e) {
+    logger.warn({ err: e, messages: ms.map((m) => m.id) }, 'enqueue after commit failed; the sweeper will re-enqueue');
+  }
+}
