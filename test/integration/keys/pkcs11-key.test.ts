@@ -84,11 +84,12 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
     if (hasPdfsig) expect(pdfsig(signed.bytes, 'ec.pdf')).toContain('Signature Validation: Signature is Valid.');
   });
 
-  test('when RSASSA-PSS is configured, then CKM_SHA512_RSA_PKCS_PSS signs and verifyPdf finds it VALID', async () => {
+  test('when RSASSA-PSS is configured, then CKM_SHA512_RSA_PKCS_PSS signs and verifyPdf and pdfsig find it valid', async () => {
     const key = await open({ keyLabel: token.rsa.label, keyId: token.rsa.id, rsaPss: true });
     expect(key.scheme).toBe('rsa-pss');
     const signed = await signPdf(SAMPLE, key, { hash: 'sha512' });
     expect(await verdictOf(signed.bytes)).toBe('VALID');
+    if (hasPdfsig) expect(pdfsig(signed.bytes, 'pss.pdf')).toContain('Signature Validation: Signature is Valid.');
   });
 
   test('when 20 signatures are asked of one handle at once, then all 20 PDFs are VALID', async () => {
