@@ -211,6 +211,15 @@ export class Parser {
   private parseLiteral(): PdfString {
     const { buf, end } = this;
     let p = this.pos + 1;
+    // Fast path: no escape, no nested parenthesis, no CR before the closing one (the bytes are the value).
+    for (let q = p; q < end; q++) {
+      const c = buf[q];
+      if (c === 0x29) {
+        this.pos = q + 1;
+        return new PdfString(Buffer.from(buf.subarray(p, q)));
+      }
+      if (c === 0x5c || c === 0x28 || c === 0x0d) break;
+    }
     const out = Buffer.allocUnsafe(Math.min(end - p, 1 << 16));
     let chunks: Buffer[] | undefined;
     let n = 0;
@@ -261,6 +270,16 @@ export class Parser {
   private parseHex(): PdfString {
     const { buf, end } = this;
     let p = this.pos + 1;
+    // Fast path: an even run of hex digits up to `>` decodes natively; node stops at the first
+    // non-hex pair, so a shorter result sends whitespace, odd counts and bad digits to the loop below.
+    const close = buf.indexOf(0x3e, p);
+    if (close >= 0 && close < end && ((close - p) & 1) === 0) {
+      const bytes = Buffer.from(latin1(buf, p, close), 'hex');
+      if (bytes.length * 2 === close - p) {
+        this.pos = close + 1;
+        return new PdfString(bytes, true);
+      }
+    }
     const out: number[] = [];
     let hi = -1;
     while (p < end && buf[p] !== 0x3e) {

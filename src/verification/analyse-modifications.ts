@@ -6,7 +6,8 @@
  * values and appearances of existing non-signature fields → FORM_FILLING; annotations → ANNOTATIONS
  * (ISO 32000-1 12.8.2.2.2 P=2/P=3).
  */
-import { asArray, asName, PdfDict, PdfDocument, PdfObject, PdfRef, PdfStream } from '../pdf';
+import * as pdf from '../pdf';
+import type { PdfDocument, PdfObject } from '../pdf';
 import type { ChangedObject, ModificationLevel } from './report';
 import { changedNumbers } from './changed-numbers';
 import { changedKeys, referencesIn, sameObject } from './same-object';
@@ -30,6 +31,11 @@ export const LEVEL_ORDER: Record<ModificationLevel, number> = {
   OTHER: 4,
 };
 
+// Local aliases: the CommonJS output of tsx and ts-jest reads an imported binding through a
+// getter (two for a re-export) at each use.
+const { asArray, asName, PdfDict, PdfRef, PdfStream } = pdf;
+type PdfDict = pdf.PdfDict;
+
 const maxLevel = (a: ModificationLevel, b: ModificationLevel) => (LEVEL_ORDER[a] >= LEVEL_ORDER[b] ? a : b);
 const WIDGET_FIELD_KEYS = new Set(['V', 'AS', 'AP', 'MK']);
 const ACROFORM_KEYS: Record<string, ModificationLevel> = { Fields: 'SIGNATURES_AND_TIMESTAMPS', SigFlags: 'SIGNATURES_AND_TIMESTAMPS', DR: 'FORM_FILLING', DA: 'FORM_FILLING' };
@@ -42,6 +48,8 @@ interface Item {
   oldV: PdfObject;
   newV: PdfObject;
   kind: string;
+  /** Keys that differ when both values are dictionaries (computed once, by collectItems). */
+  keys?: string[];
   level?: ModificationLevel;
   rule?: string;
 }
@@ -186,9 +194,13 @@ function collectItems(oldDoc: PdfDocument, newDoc: PdfDocument, laterNumbers: re
     }
     const newV = safeGet(newDoc, num) ?? null;
     const oldV = o && o.type !== 'f' ? safeGet(oldDoc, num) : undefined;
-    if (oldV !== undefined && sameObject(oldV, newV)) continue;
+    let keys: string[] | undefined;
+    if (oldV instanceof PdfDict && newV instanceof PdfDict) {
+      keys = changedKeys(oldV, newV);
+      if (keys.length === 0) continue;
+    } else if (oldV !== undefined && sameObject(oldV, newV)) continue;
     const gen = e.type === 'n' ? e.gen : 0;
-    raw.push({ num, gen, change: oldV === undefined || oldV === null ? 'added' : 'changed', oldV: oldV ?? null, newV });
+    raw.push({ num, gen, change: oldV === undefined || oldV === null ? 'added' : 'changed', oldV: oldV ?? null, newV, keys });
     const d = dictOf(newV);
     if (d && asName(d.get('Type')) === 'Page') {
       const a = refNum(d.get('Annots'));
@@ -219,7 +231,7 @@ function classify(it: Item, oldDoc: PdfDocument, newDoc: PdfDocument, byNum: Map
       return set('SIGNATURES_AND_TIMESTAMPS', 'document-metadata');
     case 'catalog': {
       if (!od || !nd) return set('OTHER', 'catalog-replaced');
-      const keys = changedKeys(od, nd);
+      const keys = it.keys ?? changedKeys(od, nd);
       if (!keys.every((k) => CATALOG_KEYS.has(k))) return set('OTHER', 'catalog-changed');
       if (keys.includes('AcroForm') && !(nd.get('AcroForm') instanceof PdfRef)) {
         const lvl = acroFormLevel(oldDoc, newDoc, dictOf(oldDoc.resolve(od.get('AcroForm'))), dictOf(newDoc.resolve(nd.get('AcroForm'))), byNum);
@@ -233,7 +245,7 @@ function classify(it: Item, oldDoc: PdfDocument, newDoc: PdfDocument, byNum: Map
       return set(fieldListLevel(refsOf(oldDoc, it.oldV), refsOf(newDoc, it.newV), byNum), 'acroform-fields');
     case 'page': {
       if (!od || !nd) return set('OTHER', 'page-replaced');
-      const keys = changedKeys(od, nd);
+      const keys = it.keys ?? changedKeys(od, nd);
       if (keys.some((k) => k !== 'Annots')) return set('OTHER', 'page-changed');
       return set(annotsLevel(refsOf(oldDoc, od.get('Annots')), refsOf(newDoc, nd.get('Annots')), byNum), 'page-annotations');
     }
@@ -243,7 +255,7 @@ function classify(it: Item, oldDoc: PdfDocument, newDoc: PdfDocument, byNum: Map
       return classifySigField(it, newDoc, od, nd, set);
     case 'field': {
       if (it.change === 'added' || !od || !nd) return set('OTHER', 'new-form-field');
-      if (!changedKeys(od, nd).every((k) => WIDGET_FIELD_KEYS.has(k))) return set('OTHER', 'field-structure-changed');
+      if (!(it.keys ?? changedKeys(od, nd)).every((k) => WIDGET_FIELD_KEYS.has(k))) return set('OTHER', 'field-structure-changed');
       out.changedFields.push(fieldName(newDoc, nd));
       return set('FORM_FILLING', 'form-fill');
     }
@@ -261,7 +273,7 @@ function classifySigField(it: Item, doc: PdfDocument, od: PdfDict | undefined, n
     const visible = nd.has('AP') && rectArea(doc, nd) > 0;
     return signed || !visible ? set('SIGNATURES_AND_TIMESTAMPS', 'new-signature-field') : set('ANNOTATIONS', 'unsigned-signature-field-with-appearance');
   }
-  const keys = changedKeys(od!, nd);
+  const keys = it.keys ?? changedKeys(od!, nd);
   if (!keys.every((k) => WIDGET_FIELD_KEYS.has(k))) return set('OTHER', 'signature-field-structure-changed');
   if (keys.includes('V') && od!.get('V') !== undefined) return set('OTHER', 'signature-value-replaced');
   return set('SIGNATURES_AND_TIMESTAMPS', 'sign-empty-field');

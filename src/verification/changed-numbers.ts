@@ -4,7 +4,10 @@
  * member of an object stream that was redefined, since a member's entry (stream number, index)
  * stays the same while its bytes change (ISO 32000-1 7.5.7).
  */
-import { asName, PdfDocument, PdfObject, PdfStream, type XrefEntry } from '../pdf';
+import * as pdf from '../pdf';
+import type { PdfDocument, PdfObject, XrefEntry } from '../pdf';
+
+const { asName, PdfStream } = pdf;
 
 function sameEntry(a: XrefEntry | undefined, b: XrefEntry | undefined): boolean {
   if (!a || !b || a.type !== b.type) return false;
@@ -14,6 +17,8 @@ function sameEntry(a: XrefEntry | undefined, b: XrefEntry | undefined): boolean 
 }
 
 function isObjectStream(doc: PdfDocument, n: number): boolean {
+  // An object stream is a stream, and streams are never stored in object streams (7.5.7).
+  if (doc.entries.get(n)?.type !== 'n') return false;
   let o: PdfObject;
   try {
     o = doc.getObject(n);

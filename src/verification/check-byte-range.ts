@@ -4,7 +4,8 @@
  * /Contents hex string as found in the raw bytes, everything inside the file. Returns the CMS bytes
  * taken from the gap when the rules hold, else from the parsed /Contents.
  */
-import { asArray, PdfDict, PdfDocument, PdfRef, PdfString } from '../pdf';
+import * as pdf from '../pdf';
+import type { PdfDict, PdfDocument, PdfRef } from '../pdf';
 import { locateContents } from './locate-contents';
 import type { ProblemCode } from './explanations';
 import type { ByteRangeChecks } from './report';
@@ -17,6 +18,7 @@ export interface ByteRangeResult {
   cms: Buffer | null;
 }
 
+const { asArray, PdfString } = pdf;
 const HEX = /^[0-9a-fA-F\s]*$/;
 
 /** Checks the ByteRange of the signature dictionary `sigRef` → `sig` against the raw `bytes`. */
@@ -26,11 +28,11 @@ export function checkByteRange(doc: PdfDocument, bytes: Buffer, sigRef: PdfRef |
   const raw = asArray(doc.resolve(sig.get('ByteRange')));
   const br = raw && raw.every((x) => typeof x === 'number' && Number.isSafeInteger(x)) ? (raw as number[]) : null;
   const contents = doc.resolve(sig.get('Contents'));
-  let cms = contents instanceof PdfString && contents.bytes.length > 0 ? Buffer.from(contents.bytes) : null;
+  const parsed = () => (contents instanceof PdfString && contents.bytes.length > 0 ? Buffer.from(contents.bytes) : null);
   if (!(contents instanceof PdfString) || contents.bytes.length === 0) problems.push('CONTENTS_MISSING');
   if (!br || br.length < 4 || br.length % 2 !== 0) {
     problems.push('BYTERANGE_MISSING');
-    return { byteRange: br, checks, problems, cms };
+    return { byteRange: br, checks, problems, cms: parsed() };
   }
   checks.present = true;
   checks.startsAtZero = br[0] === 0;
@@ -53,11 +55,15 @@ export function checkByteRange(doc: PdfDocument, bytes: Buffer, sigRef: PdfRef |
       loc.objectEnd > 0 &&
       loc.objectEnd <= br[2] + br[3];
   }
+  let cms: Buffer | null = null;
   if (!checks.gapIsContents) problems.push('BYTERANGE_GAP_NOT_CONTENTS');
   else {
     const hex = bytes.toString('latin1', gapStart + 1, gapEnd - 1);
-    if (!HEX.test(hex)) problems.push('CONTENTS_NOT_HEX');
+    // Node decodes hex up to the first non-hex pair: a full-length result is a clean even run.
+    const clean = hex.length % 2 === 0 ? Buffer.from(hex, 'hex') : null;
+    if (clean && clean.length * 2 === hex.length) cms = clean;
+    else if (!HEX.test(hex)) problems.push('CONTENTS_NOT_HEX');
     else cms = Buffer.from(hex.replace(/\s+/g, ''), 'hex');
   }
-  return { byteRange: br, checks, problems, cms };
+  return { byteRange: br, checks, problems, cms: cms ?? parsed() };
 }
