@@ -6,11 +6,10 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppError } from '../errors';
-import { loadKeyStore, type KeyStore } from './load-key-store';
-import type { OpenPkcs12Options } from './open-pkcs12';
+import { loadKeyStore, type KeyStore, type LoadKeyStoreOptions } from './load-key-store';
 
 /** Reads `indexPath` now (so a missing index fails at start) and opens keys on demand. */
-export function loadKeyStoreFromFile(indexPath: string, options: OpenPkcs12Options = {}): KeyStore {
+export function loadKeyStoreFromFile(indexPath: string, options: LoadKeyStoreOptions = {}): KeyStore {
   let text: string;
   try {
     text = readFileSync(indexPath, 'utf8');
