@@ -21,7 +21,7 @@ export interface SealOptions {
 }
 
 /** How long a scheduled seal waits for more commits to join its batch. */
-const SCHEDULED_SEAL_DELAY_MS = 20;
+const SCHEDULED_SEAL_DELAY_MS = 100;
 
 interface SealerState {
   running?: Promise<number>;
@@ -44,17 +44,20 @@ function stateOf(db: Kysely<Tables>): SealerState {
 async function sealBatch(db: Kysely<Tables>, batchSize: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${AUDIT_SEAL_LOCK_KEY}::bigint)`.execute(trx);
-    const rows = await trx.selectFrom('audit_events').selectAll().where('seq', 'is', null).orderBy('id').limit(batchSize).execute();
-    if (rows.length === 0) return 0;
-    const head = await trx
+    const rows = await trx
       .selectFrom('audit_events')
-      .select(['seq', 'hash'])
-      .where('seq', 'is not', null)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    let seq = head ? Number(head.seq) : 0;
-    let prev = head?.hash ?? GENESIS_HASH;
+      .selectAll()
+      .select((eb) => [
+        eb.selectFrom('audit_events as h').select('h.seq').where('h.seq', 'is not', null).orderBy('h.seq', 'desc').limit(1).as('head_seq'),
+        eb.selectFrom('audit_events as h').select('h.hash').where('h.seq', 'is not', null).orderBy('h.seq', 'desc').limit(1).as('head_hash'),
+      ])
+      .where('seq', 'is', null)
+      .orderBy('id')
+      .limit(batchSize)
+      .execute();
+    if (rows.length === 0) return 0;
+    let seq = rows[0].head_seq === null ? 0 : Number(rows[0].head_seq);
+    let prev = rows[0].head_hash ?? GENESIS_HASH;
     const links = rows.map((r) => {
       const hash = auditEventHash(prev, hashedEventOfRow(r));
       const link = sql`(${String(r.id)}::bigint, ${String(++seq)}::bigint, ${prev}::text, ${hash}::text)`;
@@ -69,20 +72,13 @@ async function sealBatch(db: Kysely<Tables>, batchSize: number): Promise<number>
   });
 }
 
-/** True when some committed event has no chain position yet (checked without the lock). */
-async function hasUnsealed(db: Kysely<Tables>): Promise<boolean> {
-  const row = await db.selectFrom('audit_events').select('id').where('seq', 'is', null).limit(1).executeTakeFirst();
-  return row !== undefined;
-}
-
 async function sealAll(db: Kysely<Tables>, batchSize: number): Promise<number> {
   let total = 0;
-  while (await hasUnsealed(db)) {
+  for (;;) {
     const n = await sealBatch(db, batchSize);
     total += n;
-    if (n < batchSize) break;
+    if (n < batchSize) return total;
   }
-  return total;
 }
 
 /** Starts a sealing pass, or asks the running one for one more pass; resolves when done. */
@@ -128,7 +124,7 @@ export function sealAuditEvents(db: Kysely<Tables>, opts: SealOptions = {}): Pro
 
 /**
  * Asks for a seal right after a commit, without waiting for it: the seal starts within
- * SCHEDULED_SEAL_DELAY_MS (20 ms), so that the commits of that window are sealed in one batch
+ * SCHEDULED_SEAL_DELAY_MS (100 ms), so that the commits of that window are sealed in one batch
  * (one lock, one update) rather than one transaction each. Never rejects: a failure is kept in
  * {@link lastAuditSealError} and the events stay unsealed (seen by {@link sealAuditEvents} and
  * by the verifier) until the next seal.

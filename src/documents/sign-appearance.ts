@@ -76,10 +76,18 @@ export interface ResolvedAppearance {
   appearance: SignatureAppearance;
 }
 
+/** The printed organisation name of each signing certificate, parsed once per key. */
+const certificateOrganisations = new WeakMap<Buffer, string>();
+
 function organisationName(input: AppearanceRequest, certificate: Buffer): string {
   if (input.organisationName?.trim()) return input.organisationName.trim();
-  const c = parseCertificate(certificate);
-  return c.organisation ?? /CN=([^,]+)/.exec(c.subject)?.[1] ?? c.subject;
+  let name = certificateOrganisations.get(certificate);
+  if (name === undefined) {
+    const c = parseCertificate(certificate);
+    name = c.organisation ?? /CN=([^,]+)/.exec(c.subject)?.[1] ?? c.subject;
+    certificateOrganisations.set(certificate, name);
+  }
+  return name;
 }
 
 function explicit(input: AppearanceRequest): { page: number; rect: Rect } | undefined {

@@ -13,7 +13,7 @@ import { openPdf } from '../pdf';
 import { signPdf, type SignedPdf } from '../signing/sign-pdf';
 import { formatVietnamTime, type StampKit } from '../stamp';
 import type { Actor, DocumentsDeps } from './document';
-import { signerFromCertificate, signersOf } from './document-signers';
+import { signerFromCertificate, signersOf, type SignerEntry } from './document-signers';
 import { issueDocument, reserveDocumentInMemory, type DocumentMetadata, type DocumentReservation } from './register-document';
 import { checkSignRequest, resolveAppearance, type AppearanceChoice, type CopyKind } from './sign-appearance';
 
@@ -77,6 +77,15 @@ export interface SignDocumentResult {
   document?: { id: string; verificationUrl: string; sha256: string | null };
 }
 
+/** The signer entry of each key's certificate, parsed once per key (the time is added per signature). */
+const keySigners = new WeakMap<Buffer, SignerEntry>();
+
+function signerOf(certificate: Buffer): SignerEntry {
+  let signer = keySigners.get(certificate);
+  if (!signer) keySigners.set(certificate, (signer = signerFromCertificate(certificate, '')));
+  return signer;
+}
+
 /**
  * Signs `input.pdf` with the configured key `input.keyAlias`, with the chosen appearance and,
  * on request, the QR code and the registration. Throws AppError: VALIDATION_FAILED (missing
@@ -124,7 +133,7 @@ export async function signDocument(deps: SignDocumentDeps, input: SignDocumentIn
     numberAndNotation: input.numberAndNotation as string,
     title: input.title as string,
     documentType: input.documentType,
-    signers: [...signersOf(doc), signerFromCertificate(key.certificate, formatVietnamTime(signingTime))],
+    signers: [...signersOf(doc), { ...signerOf(key.certificate), signingTime: formatVietnamTime(signingTime) }],
   };
   const done = await issueDocument(deps.documents, { reservation, signedBytes: signed.bytes, metadata, actor: input.actor });
   result.document = { id: reservation.id, verificationUrl: reservation.verificationUrl, sha256: done.sha256 };
