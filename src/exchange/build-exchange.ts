@@ -15,6 +15,7 @@ import type { FileStore } from './ports';
 import { fetchPost } from './post-signed';
 import { createBullDeliveryQueue, type BullDeliveryQueue } from './queue-bullmq';
 import { createExchangeBatches } from './exchange-batches';
+import { rememberingFileStore } from './remembering-file-store';
 import { cachedAttachmentVerifier, type VerificationCacheOptions } from './verification-cache';
 
 /** What {@link buildExchange} needs. */
@@ -48,7 +49,7 @@ export function buildExchange(input: BuildExchangeInput): { deps: ExchangeDeps; 
   const deps: ExchangeDeps = {
     db: input.db,
     agencies: createSqlAgencyDirectory(input.db),
-    files: input.files,
+    files: rememberingFileStore(input.files),
     verifyAttachment: input.verificationCache === false ? verifyOnce : cachedAttachmentVerifier(verifyOnce, input.verificationCache ?? {}),
     queue,
     http: fetchPost,

@@ -109,7 +109,7 @@ export async function recordFailure(db: Kysely<Tables>, messageId: string, recei
     .execute();
 }
 
-/** What {@link acknowledgeDelivery} found and did. */
+/** What {@link acknowledgeDeliveries} found and did, per acknowledgement. */
 export interface Acknowledgement {
   /** The delivery's status before this call; null when there is no such delivery. */
   status: TransportStatus | null;
@@ -121,49 +121,58 @@ export interface Acknowledgement {
   sender: string | null;
 }
 
+/** One acknowledgement to write, with the id and text of its status 01. */
+export interface AckRequest {
+  messageId: string;
+  receiverCode: string;
+  statusId: string;
+  description: string;
+  at: Date;
+}
+
 /**
- * Receiver acknowledgement (pull inbox), ONE statement: delivered → acknowledged, the hop, and
- * business status 01 to the sender (deduplicated like every status; relay_status 'queued' when
- * the sender is pushed to or hosted by a peer axis, exactly as recordStatus decides). Atomic: an
- * acknowledgement never exists without its status 01.
+ * Receiver acknowledgements (pull inbox), ONE statement for a batch: delivered → acknowledged,
+ * the hop, and business status 01 to the sender (deduplicated like every status; relay_status
+ * 'queued' when the sender is pushed to or hosted by a peer axis, exactly as recordStatus
+ * decides). Atomic: an acknowledgement never exists without its status 01. A delivery seen as
+ * `delivered` but not changed by this call was acknowledged by a concurrent call.
  */
-export async function acknowledgeDelivery(db: Kysely<Tables>, messageId: string, receiverCode: string, status01: { id: string; description: string; at: Date }): Promise<Acknowledgement> {
-  const r = await sql<{ status: TransportStatus; acked: boolean; relay: boolean | null; from_code: string }>`
-    with u as (
-      update exchange_deliveries
+export async function acknowledgeDeliveries(db: Kysely<Tables>, acks: readonly AckRequest[]): Promise<Acknowledgement[]> {
+  if (acks.length === 0) return [];
+  const r = await sql<{ n: number; status: TransportStatus | null; acked: boolean; relay: boolean | null; from_code: string | null }>`
+    with v as (
+      select * from unnest(
+        ${acks.map((a) => a.messageId)}::text[], ${acks.map((a) => a.receiverCode)}::text[], ${acks.map((a) => a.statusId)}::text[],
+        ${acks.map((a) => a.description)}::text[], ${acks.map((a) => a.at.toISOString())}::timestamptz[], ${acks.map((_, i) => i)}::int[]
+      ) as v(message_id, receiver_code, status_id, description, at, n)),
+    u as (
+      update exchange_deliveries e
       set status = 'acknowledged', acknowledged_at = now(), updated_at = now()
-      where message_id = ${messageId} and receiver_code = ${receiverCode} and status = 'delivered'
-      returning message_id),
+      from v
+      where e.message_id = v.message_id and e.receiver_code = v.receiver_code and e.status = 'delivered'
+      returning e.message_id, e.receiver_code, v.status_id, v.description, v.at, v.n),
     t as (
       insert into exchange_trace (message_id, agency_code, event, receiver_code)
-      select message_id, ${receiverCode}, 'acknowledged', ${receiverCode} from u),
+      select message_id, receiver_code, 'acknowledged', receiver_code from u),
     s as (
       insert into exchange_statuses (id, message_id, from_code, to_code, document_id, code, description, at, relay_status)
-      select ${status01.id}, m.id, ${receiverCode}, m.from_code, m.document_id, '01', ${status01.description}, ${status01.at.toISOString()}::timestamptz,
+      select u.status_id, m.id, u.receiver_code, m.from_code, m.document_id, '01', u.description, u.at,
         case when a.axis <> 'local' or (a.delivery_mode = 'push' and a.webhook_url is not null) then 'queued' end
       from u join exchange_messages m on m.id = u.message_id left join agencies a on a.code = m.from_code
       on conflict (from_code, to_code, document_id, code) where code <> '05' do nothing
-      returning relay_status)
-    select d.status, exists(select 1 from u) as acked, (select relay_status = 'queued' from s) as relay, m.from_code
-    from exchange_deliveries d join exchange_messages m on m.id = d.message_id
-    where d.message_id = ${messageId} and d.receiver_code = ${receiverCode}`.execute(db);
-  const row = r.rows[0];
-  if (!row) return { status: null, acknowledged: false, relayStatus: false, sender: null };
-  return { status: row.status, acknowledged: row.acked === true, relayStatus: row.relay === true, sender: row.from_code };
-}
-
-/** Receiver acknowledgement without the status (kept for callers that record it themselves). */
-export async function markAcknowledged(db: Kysely<Tables>, messageId: string, receiverCode: string): Promise<boolean> {
-  const r = await sql<{ message_id: string }>`
-    with u as (
-      update exchange_deliveries
-      set status = 'acknowledged', acknowledged_at = now(), updated_at = now()
-      where message_id = ${messageId} and receiver_code = ${receiverCode} and status = 'delivered'
-      returning message_id)
-    insert into exchange_trace (message_id, agency_code, event, receiver_code)
-    select message_id, ${receiverCode}, 'acknowledged', ${receiverCode} from u
-    returning message_id`.execute(db);
-  return r.rows.length > 0;
+      returning id, relay_status)
+    select v.n, d.status, (u.n is not null) as acked, (s.relay_status = 'queued') as relay, m.from_code
+    from v
+    left join exchange_deliveries d on d.message_id = v.message_id and d.receiver_code = v.receiver_code
+    left join exchange_messages m on m.id = d.message_id
+    left join u on u.n = v.n
+    left join s on s.id = v.status_id`.execute(db);
+  const byN = new Map(r.rows.map((x) => [Number(x.n), x]));
+  return acks.map((_, i) => {
+    const row = byN.get(i);
+    if (!row?.status) return { status: null, acknowledged: false, relayStatus: false, sender: null };
+    return { status: row.status, acknowledged: row.acked === true, relayStatus: row.relay === true, sender: row.from_code };
+  });
 }
 
 /** Operator replay: dead → queued with a fresh retry budget. Returns the receivers reset. */

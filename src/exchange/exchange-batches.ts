@@ -1,14 +1,15 @@
 /**
  * The exchange's hot writes, group-committed (see group-commit.ts): accepting messages (one
  * statement for the batch, then ONE addBulk of every delivery job of the batch, after the
- * commit) and marking pull deliveries delivered (one statement per batch in the worker). Built
+ * commit), marking pull deliveries delivered (one statement per batch in the worker) and
+ * acknowledging pull deliveries with their status 01 (one statement per batch). Built
  * once per process by buildExchange; without it the use cases write one item at a time through
  * the same statements.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from '../log';
 import type { Tables } from '../registry/tables';
-import { markDeliveredMany, type DeliveredMark } from './delivery-repository';
+import { acknowledgeDeliveries, markDeliveredMany, type Acknowledgement, type AckRequest, type DeliveredMark } from './delivery-repository';
 import { groupCommit, type GroupCommitOptions } from './group-commit';
 import { insertAcceptedMessages, type AcceptedMessage } from './message-repository';
 import type { DeliveryQueue } from './ports';
@@ -19,6 +20,8 @@ export interface ExchangeBatches {
   accept(m: AcceptedMessage): Promise<boolean>;
   /** {@link markDeliveredMany} for one delivery. */
   markDelivered(mark: DeliveredMark): Promise<boolean>;
+  /** {@link acknowledgeDeliveries} for one acknowledgement (pull inbox). */
+  acknowledge(ack: AckRequest): Promise<Acknowledgement>;
 }
 
 /** Builds the batched writers over `db` and `queue`. */
@@ -29,7 +32,8 @@ export function createExchangeBatches(db: Kysely<Tables>, queue: DeliveryQueue, 
     return stored;
   }, opts);
   const markDelivered = groupCommit((marks: DeliveredMark[]) => markDeliveredMany(db, marks), opts);
-  return { accept, markDelivered };
+  const acknowledge = groupCommit((acks: AckRequest[]) => acknowledgeDeliveries(db, acks), opts);
+  return { accept, markDelivered, acknowledge };
 }
 
 /**

@@ -6,7 +6,7 @@
 import { AppError } from '../errors';
 import type { ExchangeDeps } from './exchange-deps';
 import { randomUUID } from 'node:crypto';
-import { acknowledgeDelivery, findDelivery } from './delivery-repository';
+import { acknowledgeDeliveries, findDelivery } from './delivery-repository';
 import { getMessage } from './message-repository';
 import { buildPushedMessage, type PushedMessage } from './push-payload';
 import { enqueueStatusRelay } from './record-status';
@@ -58,8 +58,10 @@ export async function getInboxMessage(deps: ExchangeDeps, receiverCode: string, 
  */
 export async function ackInboxMessage(deps: ExchangeDeps, receiverCode: string, id: string): Promise<{ id: string; status: 'acknowledged' }> {
   const statusId = randomUUID();
-  const r = await acknowledgeDelivery(deps.db, id, receiverCode, { id: statusId, description: 'Đã nhận văn bản (xác nhận qua hộp thư đến)', at: deps.now?.() ?? new Date() });
-  if (!r.acknowledged && r.status !== 'acknowledged') {
+  const request = { messageId: id, receiverCode, statusId, description: 'Đã nhận văn bản (xác nhận qua hộp thư đến)', at: deps.now?.() ?? new Date() };
+  const r = deps.batches ? await deps.batches.acknowledge(request) : (await acknowledgeDeliveries(deps.db, [request]))[0];
+  // 'delivered' and not changed here: a concurrent acknowledgement got there first
+  if (!r.acknowledged && r.status !== 'acknowledged' && r.status !== 'delivered') {
     throw new AppError('EXCHANGE_MESSAGE_NOT_FOUND', `No message ${id} has been delivered to ${receiverCode}.`);
   }
   if (r.relayStatus && r.sender) await enqueueStatusRelay(deps, statusId, r.sender);

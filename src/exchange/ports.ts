@@ -28,8 +28,15 @@ export interface AgencyDirectory {
   findAgencies?(codes: string[]): Promise<Map<string, ExchangeAgency>>;
 }
 
-/** Content-addressed file storage: the registry's DocumentStore (src/storage). */
-export type FileStore = Pick<DocumentStore, 'put' | 'get'>;
+/**
+ * Content-addressed file storage: the registry's DocumentStore (src/storage). `put` may be told
+ * the content key (SHA-256 hex) the caller already computed, so that a store that remembers keys
+ * can skip hashing again.
+ */
+export interface FileStore {
+  put(bytes: Buffer, key?: string): Promise<string>;
+  get: DocumentStore['get'];
+}
 
 /** The part of a verification report the exchange keeps and answers with. */
 export interface AttachmentVerification {
@@ -38,8 +45,11 @@ export interface AttachmentVerification {
   report: unknown;
 }
 
-/** Judges an attached PDF (wraps verifyPdf with the server's VerificationContext). */
-export type AttachmentVerifier = (bytes: Buffer) => Promise<AttachmentVerification>;
+/**
+ * Judges an attached PDF (wraps verifyPdf with the server's VerificationContext). `sha256` (hex),
+ * when given, is the digest of `bytes` the caller already computed.
+ */
+export type AttachmentVerifier = (bytes: Buffer, sha256?: string) => Promise<AttachmentVerification>;
 
 /** The delivery queue as the use cases see it. */
 export interface DeliveryQueue {

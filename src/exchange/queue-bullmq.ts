@@ -65,9 +65,15 @@ export function createBullDeliveryQueue(opts: BullQueueOptions): BullDeliveryQue
   const unavailable = (cause?: unknown) =>
     new AppError('EXCHANGE_UNAVAILABLE', `The exchange queue is unavailable: Redis at ${redactRedisUrl(opts.redisUrl)} cannot be reached.`, { redis: redactRedisUrl(opts.redisUrl) }, { cause });
 
-  async function ready(): Promise<Queue> {
+  // callers arriving while Redis connects share one wait (one 'ready' listener, not one each)
+  let connecting: Promise<void> | undefined;
+  const connect = async () => {
     if (redis.status === 'wait') await redis.connect().catch(() => undefined);
     if (redis.status !== 'ready') await waitReady(redis, connectTimeoutMs);
+  };
+
+  async function ready(): Promise<Queue> {
+    if (redis.status !== 'ready') await (connecting ??= connect().finally(() => (connecting = undefined)));
     if (redis.status !== 'ready') throw unavailable();
     if (!queue) {
       queue = new Queue(queueName, { connection: redis });

@@ -17,7 +17,7 @@ export interface DeliveryWorkerOptions {
   redisUrl: string;
   /** @defaultValue 'kyso-exchange' */
   queueName?: string;
-  /** Jobs run at once. @defaultValue 16 */
+  /** Jobs run at once (pull deliveries of concurrent jobs are group-committed). @defaultValue 64 */
   concurrency?: number;
   /** BullMQ job lock, ms; a killed worker's jobs are retried after about this long. @defaultValue 30000 */
   lockDurationMs?: number;
@@ -43,7 +43,7 @@ export function startDeliveryWorker(deps: ExchangeDeps, opts: DeliveryWorkerOpti
     },
     {
       connection: { url: opts.redisUrl, maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(200 * times, 2000) },
-      concurrency: opts.concurrency ?? 16,
+      concurrency: opts.concurrency ?? 64,
       lockDuration: opts.lockDurationMs ?? 30_000,
       stalledInterval: opts.stalledIntervalMs ?? 30_000,
       maxStalledCount: opts.maxStalledCount ?? 1,

@@ -60,10 +60,10 @@ export function cachedAttachmentVerifier(verify: AttachmentVerifier, opts: Verif
   let hits = 0;
   let misses = 0;
 
-  const cached = async (bytes: Buffer): Promise<AttachmentVerification> => {
+  const cached = async (bytes: Buffer, sha256?: string): Promise<AttachmentVerification> => {
     const t = now();
     const day = Math.floor(t / DAY_MS);
-    const key = `${createHash('sha256').update(bytes).digest('hex')}|${trustKey}|${day}`;
+    const key = `${sha256 ?? createHash('sha256').update(bytes).digest('hex')}|${trustKey}|${day}`;
     const hit = cache.get(key);
     if (hit && hit.until > t) {
       hits++;
