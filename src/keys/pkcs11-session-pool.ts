@@ -86,7 +86,7 @@ export class Pkcs11SessionPool {
   }
 
   private release(session: Buffer): void {
-    const next = this.isClosed ? undefined : this.waiters.shift();
+    const next = this.waiters.shift(); // Signatures asked for before close() still run.
     if (next) return next(session);
     this.idle.push(session);
     if (this.isClosed && this.idle.length === this.all.size) this.drained?.();
@@ -99,7 +99,7 @@ export class Pkcs11SessionPool {
   private replace(session: Buffer): void {
     let fresh: Buffer | undefined;
     try {
-      if (!this.isClosed) fresh = this.open();
+      if (!this.isClosed || this.waiters.length > 0) fresh = this.open();
       this.lib.api.C_CloseSession(session);
       this.all.delete(session);
     } catch {

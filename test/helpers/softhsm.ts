@@ -31,6 +31,8 @@ export interface SoftHsmKey {
 export interface SoftHsmToken {
   confPath: string;
   tokenLabel: string;
+  /** The slot id SoftHSM assigned to the token (as `softhsm2-util --show-slots` prints it). */
+  slotId: string;
   pin: string;
   rsa: SoftHsmKey;
   ec: SoftHsmKey;
@@ -117,8 +119,10 @@ export function createSoftHsmToken(tokenLabel = 'kyso-test', pin = '123456'): So
   const confPath = join(dir, 'softhsm2.conf');
   writeFileSync(confPath, `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
   const env = { ...process.env, SOFTHSM2_CONF: confPath };
-  const util = (args: string[]): void => void execFileSync('softhsm2-util', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  util(['--init-token', '--free', '--label', tokenLabel, '--pin', pin, '--so-pin', '87654321']);
+  const util = (args: string[]): string => execFileSync('softhsm2-util', args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const init = util(['--init-token', '--free', '--label', tokenLabel, '--pin', pin, '--so-pin', '87654321']);
+  const slotId = /reassigned to slot (\d+)/.exec(init)?.[1];
+  if (!slotId) throw new Error(`softhsm2-util did not say which slot the token got: ${init}`);
   const signer = pki.get('org-can-giuoc');
   writeFileSync(join(dir, 'rsa-key.pem'), signer.privateKeyPem);
   util(['--import', join(dir, 'rsa-key.pem'), '--token', tokenLabel, '--label', 'rsa-signer', '--id', 'a1', '--pin', pin]);
@@ -137,6 +141,7 @@ export function createSoftHsmToken(tokenLabel = 'kyso-test', pin = '123456'): So
   return {
     confPath,
     tokenLabel,
+    slotId,
     pin,
     rsa: { label: 'rsa-signer', id: 'a1', certificateDer: signer.certificateDer },
     ec: { label: 'ec-signer', id: 'e1', certificateDer: ecDer },

@@ -4,6 +4,7 @@
  * their codes; 20 concurrent signatures through one handle are all valid.
  */
 import { spawnSync } from 'node:child_process';
+import { verify, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -76,8 +77,8 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
     if (hasPdfsig) expect(pdfsig(signed.bytes, 'rsa.pdf')).toContain('Signature Validation: Signature is Valid.');
   });
 
-  test('when the EC P-256 key is selected by id, then the ECDSA signature (DER from r||s) is VALID with SHA-384', async () => {
-    const key = await open({ keyId: token.ec.id, slot: undefined });
+  test('when the EC P-256 key is selected by slot id and key id, then the ECDSA signature (DER from r||s) is VALID with SHA-384', async () => {
+    const key = await open({ keyId: token.ec.id, tokenLabel: undefined, slot: Number(token.slotId) });
     expect([key.key, key.scheme]).toEqual([{ kind: 'ec', curve: 'P-256' }, 'ecdsa']);
     const signed = await signPdf(SAMPLE, key, { hash: 'sha384' });
     expect(await verdictOf(signed.bytes)).toBe('VALID');
@@ -107,9 +108,20 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
     const [rsa, ec] = await Promise.all([open({ keyLabel: token.rsa.label, sessions: 4 }), open({ keyLabel: token.ec.label, sessions: 4 })]);
     const data = Buffer.from('signed attributes');
     const signatures = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? ec : rsa).sign(data, 'sha256')));
-    expect(signatures).toHaveLength(20);
-    const signed = await signPdf(SAMPLE, ec);
-    expect(await verdictOf(signed.bytes)).toBe('VALID');
+    const verified = signatures.map((sig, i) => {
+      const key = i % 2 ? ec : rsa;
+      return verify('sha256', data, { key: new X509Certificate(key.certificate).publicKey, dsaEncoding: 'der' }, sig);
+    });
+    expect(verified).toEqual(Array(20).fill(true));
+  });
+
+  test('when close() comes while signatures are in flight, then they finish and later ones are refused', async () => {
+    const key = await openPkcs11Key({ modulePath: SOFTHSM_MODULE, tokenLabel: token.tokenLabel, keyLabel: token.rsa.label, pin: token.pin, alias: 'c', sessions: 2 });
+    const inFlight = Array.from({ length: 6 }, () => key.sign(Buffer.from('x'), 'sha256'));
+    const closed = key.close();
+    expect((await Promise.all(inFlight)).every((sig) => sig.length === 256)).toBe(true);
+    await closed;
+    expect(await codeOf(key.sign(Buffer.from('x'), 'sha256'))).toBe('SIGN_FAILED');
   });
 
   test('when the token is already logged in by another handle and the PIN is wrong, then opening fails with KEY_BAD_PASSWORD', async () => {
