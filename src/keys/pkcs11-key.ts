@@ -131,19 +131,24 @@ export async function openPkcs11Key(options: OpenPkcs11KeyOptions): Promise<KeyH
       },
     };
   } catch (e) {
-    if (session) {
-      try {
-        if (slotId !== undefined && modules.endLogin(lib, slotId)) lib.api.C_Logout(session);
-      } catch {
-        // Not logged in (the PIN was refused): nothing to undo.
-      }
-      try {
-        lib.api.C_CloseSession(session);
-      } catch {
-        // The session is unusable anyway.
-      }
-    }
-    await modules.release(lib);
+    await abandonOpen(modules, lib, session, slotId);
     throw pkcs11Error(e, 'KEY_UNREADABLE', `The PKCS#11 key of ${alias} cannot be opened`);
   }
+}
+
+/** Undoes a failed open: logout if ours was the last login, close the session, release the library. */
+async function abandonOpen(modules: Pkcs11Modules, lib: Pkcs11Library, session: Buffer | undefined, loggedInSlot: string | undefined): Promise<void> {
+  if (session) {
+    try {
+      if (loggedInSlot !== undefined && modules.endLogin(lib, loggedInSlot)) lib.api.C_Logout(session);
+    } catch {
+      // Not logged in after all: nothing to undo.
+    }
+    try {
+      lib.api.C_CloseSession(session);
+    } catch {
+      // The session is unusable anyway.
+    }
+  }
+  await modules.release(lib);
 }
