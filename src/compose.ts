@@ -111,7 +111,7 @@ async function redisHealth(queue: { assertAvailable(): Promise<void> }): Promise
 /** Builds the services of one process. */
 export async function buildServices(config: Config, logger: Logger): Promise<Services> {
   const keysFile = config.KEYS_FILE ?? path.join(PROJECT_ROOT, 'certs-dev', 'index.json');
-  const keys = loadKeyStoreFromFile(keysFile);
+  const keys = loadKeyStoreFromFile(keysFile, { resolvePin: (name) => config.keyPins[name] });
   const trustStore = await openTrustStore(config);
   const limits = pdfLimitsOf(config);
   const verify = (pdf: Uint8Array, at?: Date) =>

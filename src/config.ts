@@ -59,6 +59,8 @@ export type Config = Omit<z.infer<typeof configSchema>, 'PUBLIC_BASE_URL'> & {
   PUBLIC_BASE_URL: string;
   /** Absolute DATA_DIR. */
   dataDir: string;
+  /** PINs of PKCS#11 keys, from the variables named KYSO_PIN_* (the key index names which one). */
+  keyPins: Readonly<Record<string, string>>;
 };
 
 /**
@@ -80,5 +82,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     ...c,
     PUBLIC_BASE_URL: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     dataDir: path.resolve(cwd, c.DATA_DIR),
+    keyPins: Object.freeze(
+      Object.fromEntries(Object.entries(cleaned).filter(([k]) => k.startsWith('KYSO_PIN_'))) as Record<string, string>,
+    ),
   };
 }
