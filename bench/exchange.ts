@@ -108,6 +108,20 @@ function multipart(boundary: string, envelope: unknown, pdfHead: Buffer, pdf: Bu
 
 interface Running { api: RunningService; worker: ChildProcess; port: number }
 
+/** CPU seconds (user + system) used so far by this process and by the worker child. */
+function cpuSeconds(worker: ChildProcess): { api: number; worker: number } {
+  const u = process.cpuUsage();
+  let w = NaN;
+  try {
+    // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks (100 per second on Linux)
+    const fields = readFileSync(`/proc/${worker.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    w = (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    // not Linux: the worker's CPU is not reported
+  }
+  return { api: (u.user + u.system) / 1e6, worker: w };
+}
+
 async function startApiAndWorker(env: Record<string, string>): Promise<Running> {
   const api = await startService(loadConfig({ ...env, ROLE: 'api', PORT: '0' }, ROOT), silentLogger());
   // KYSO_BENCH_WORKER_ARGS: extra node flags for the worker (e.g. `--cpu-prof`); bench code may read the environment
@@ -191,7 +205,7 @@ async function runPhase(call: ReturnType<typeof client>, keys: { sender: string;
   }));
   let sending = true;
   const isDone = () => !sending && [...acceptedAt.keys()].every((id) => acked.has(id));
-  const receiver = drainInbox(call, keys.receiver, isDone, deadline, delivered, acked, 32);
+  const receiver = drainInbox(call, keys.receiver, isDone, deadline, delivered, acked, concurrency);
   await senders;
   sending = false;
   await receiver;
@@ -244,12 +258,18 @@ export async function benchExchange(_limits: { rsaPerSecond: number; sha256MBps:
     const call = client(running.port, concurrency + 40);
     const keys = await createAgencies(call);
     await runPhase(call, keys, pdf, 'warm', 200, 16, 20);
+    const cpu0 = cpuSeconds(running.worker);
     const full = await runPhase(call, keys, pdf, 'full', messages, concurrency, maxSeconds);
+    const cpu1 = cpuSeconds(running.worker);
     const rate = full.acked / full.seconds;
+    const apiCpuMs = ((cpu1.api - cpu0.api) * 1000) / Math.max(1, full.acked);
+    const workerCpuMs = ((cpu1.worker - cpu0.worker) * 1000) / Math.max(1, full.acked);
     report({
       bench: 'exchange.relay', value: rate, unit: 'messages/s', target: 1000, limit: raw, ratio: rate / raw,
       sent: full.sent, acknowledged: full.acked, errors: full.errors, concurrency, p99DeliveredMs: percentile(full.latencies, 99),
       driver: databaseUrl ? 'postgres' : 'pglite', pdfBytes: pdf.length, loadavg: os.loadavg()[0],
+      // CPU per relayed message; the API figure includes this bench's own HTTP client (same process)
+      apiCpuMsPerMessage: apiCpuMs, workerCpuMsPerMessage: workerCpuMs,
     });
     const half = Math.max(1, rate / 2);
     const slow = await runPhase(call, keys, pdf, 'half', Math.round(half * 10), concurrency, 30, half);

@@ -6,6 +6,7 @@
 import { AppError } from '../errors';
 import type { ExchangeDeps } from './exchange-deps';
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { acknowledgeDeliveries, findDelivery } from './delivery-repository';
 import { getMessage } from './message-repository';
 import { buildPushedMessage, type PushedMessage } from './push-payload';
@@ -24,18 +25,18 @@ export interface InboxEntry {
 
 /** Messages delivered to `receiverCode` and not yet acknowledged, oldest first. */
 export async function listInbox(deps: ExchangeDeps, receiverCode: string, limit = 100): Promise<InboxEntry[]> {
+  // only the two envelope fields the list shows (not every whole envelope, parsed per poll)
   const rows = await deps.db.selectFrom('exchange_deliveries as d')
     .innerJoin('exchange_messages as m', 'm.id', 'd.message_id')
-    .select(['m.id', 'm.document_id', 'm.from_code', 'm.envelope', 'm.business_doc_type', 'd.delivered_at'])
+    .select(['m.id', 'm.document_id', 'm.from_code', 'm.business_doc_type', 'd.delivered_at'])
+    .select(sql<string>`m.envelope->>'subject'`.as('subject'))
+    .select(sql<string | null>`m.envelope->'otherInfo'->>'priority'`.as('priority'))
     .where('d.receiver_code', '=', receiverCode).where('d.status', '=', 'delivered')
     .orderBy('d.delivered_at').limit(Math.min(Math.max(limit, 1), 1000)).execute();
-  return rows.map((r) => {
-    const e = (typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope) as { subject: string; otherInfo?: { priority?: number } };
-    return {
-      id: r.id, documentId: r.document_id, from: r.from_code, subject: e.subject, businessDocType: Number(r.business_doc_type),
-      priority: e.otherInfo?.priority ?? 0, deliveredAt: r.delivered_at ? new Date(r.delivered_at).toISOString() : null,
-    };
-  });
+  return rows.map((r) => ({
+    id: r.id, documentId: r.document_id, from: r.from_code, subject: r.subject, businessDocType: Number(r.business_doc_type),
+    priority: r.priority === null ? 0 : Number(r.priority), deliveredAt: r.delivered_at ? new Date(r.delivered_at).toISOString() : null,
+  }));
 }
 
 async function assertDelivered(deps: ExchangeDeps, receiverCode: string, id: string): Promise<'delivered' | 'acknowledged'> {
