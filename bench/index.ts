@@ -9,6 +9,7 @@ import { benchCitizenPage } from './citizen-page';
 import { benchVerify } from './verify';
 import { benchSignVisible } from './sign-visible';
 import { benchReceipts } from './receipts';
+import { benchExchange } from './exchange';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const sha = await measureRawSha256();
   report({ bench: 'limit.sha256', value: sha, unit: 'MB/s' });
   const limits = { rsaPerSecond: rsa.perSecond, sha256MBps: sha };
-  const suites: Record<string, (l: typeof limits) => Promise<void>> = { sign: benchSign, 'citizen-page': benchCitizenPage, verify: benchVerify, 'sign-visible': benchSignVisible, receipts: benchReceipts };
+  const suites: Record<string, (l: typeof limits) => Promise<void>> = { sign: benchSign, 'citizen-page': benchCitizenPage, verify: benchVerify, 'sign-visible': benchSignVisible, receipts: benchReceipts, exchange: benchExchange };
   for (const [name, run] of Object.entries(suites)) {
     if (!only || only === name) await run(limits);
   }
