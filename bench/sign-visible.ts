@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/registry/database';
 import { FsDocumentStore } from '../src/storage/fs-document-store';
+import { MemoryDocumentStore } from '../src/storage/document-store';
 import { loadKeyStoreFromFile } from '../src/keys/load-key-store-fs';
 import { createStampKit, loadTinosFonts } from '../src/stamp';
 import { signDocument, type SignDocumentDeps } from '../src/documents/sign-document';
@@ -75,6 +76,12 @@ export async function benchSignVisible(limits: { rsaPerSecond: number }, seconds
       const registered = await rate(one, seconds, inFlight);
       report({ bench: 'sign.visible-qr-registered', value: registered.perSecond, unit: 'docs/s', limit, ratio: registered.perSecond / limit, target: 300, documents: registered.done, concurrency: inFlight, driver: database.driver });
     }
+    // the same at 16 in flight with the files kept in memory: what the fsync'd file store costs
+    const fsDocuments = deps.documents;
+    deps.documents = { ...fsDocuments!, store: new MemoryDocumentStore() };
+    const inMemory = await rate(one, seconds, 16);
+    deps.documents = fsDocuments;
+    report({ bench: 'sign.visible-qr-registered-memory-store', value: inMemory.perSecond, unit: 'docs/s', limit, ratio: inMemory.perSecond / limit, documents: inMemory.done, concurrency: 16, driver: database.driver });
     const chain = await verifyAuditChain(database.db);
     if (!chain.ok || chain.unsealed !== 0) throw new Error(`the audit chain does not verify after the run: ${JSON.stringify(chain)}`);
     const alone = await rate(unregistered, seconds, 1);
