@@ -69,6 +69,23 @@ export function defaultSchemeOf(key: KeyObject): SignatureScheme {
  * Signs `data` with node:crypto as `scheme` requires: PKCS#1 v1.5, PSS with salt = hash length
  * and MGF1 on the same hash, or ECDSA with a DER Ecdsa-Sig-Value.
  */
+export function signWithKeyAsync(key: KeyObject, scheme: SignatureScheme, hash: HashAlgorithm, data: Uint8Array): Promise<Buffer> {
+  // The callback form runs the private-key operation on libuv's thread pool, so concurrent
+  // requests use every core instead of queueing on the event loop.
+  return new Promise((resolve, reject) => {
+    const done = (err: Error | null, signature: Buffer) => (err ? reject(err) : resolve(signature));
+    switch (scheme) {
+      case 'rsa-pkcs1':
+        return cryptoSign(hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, done);
+      case 'rsa-pss':
+        return cryptoSign(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: DIGEST_LENGTH[hash] }, done);
+      case 'ecdsa':
+        return cryptoSign(hash, data, { key, dsaEncoding: 'der' }, done);
+    }
+  });
+}
+
+/** The same signature, computed synchronously (PKI generation, CRLs: no request is waiting). */
 export function signWithKey(key: KeyObject, scheme: SignatureScheme, hash: HashAlgorithm, data: Uint8Array): Buffer {
   switch (scheme) {
     case 'rsa-pkcs1':

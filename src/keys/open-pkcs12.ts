@@ -4,7 +4,7 @@
  * node:crypto call (native RSA/ECDSA, unlike node-forge's pure-JS RSA that @signpdf uses).
  */
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { signWithKey } from '../cms/der-algorithms';
+import { signWithKeyAsync } from '../cms/der-algorithms';
 import { AppError } from '../errors';
 import type { HashAlgorithm, KeyDescription, KeyHandle, SignatureScheme } from './key-handle';
 import { readPkcs12 } from './read-pkcs12';
@@ -87,7 +87,7 @@ export function openPkcs12(bytes: Uint8Array, password: string, alias: string, o
     async sign(data: Uint8Array, hash: HashAlgorithm): Promise<Buffer> {
       if (!key) throw new AppError('SIGN_FAILED', `The key ${alias} has been closed`);
       try {
-        return signWithKey(key, scheme, hash, data);
+        return await signWithKeyAsync(key, scheme, hash, data);
       } catch (e) {
         throw new AppError('SIGN_FAILED', `The key ${alias} could not sign`, undefined, { cause: e });
       }
