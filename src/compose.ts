@@ -128,6 +128,7 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
     keys,
     stamp,
     documents,
+    limits,
     // Per-key images beside the key configuration; the samples stand in during development.
     imagesFor: stampImagesFromDirectory(keysDir, config.KEYS_FILE ? undefined : path.join(PROJECT_ROOT, 'samples')),
   });

@@ -9,7 +9,7 @@
  */
 import type { HashAlgorithm } from '../keys/key-handle';
 import type { KeyStore } from '../keys/load-key-store';
-import { openPdf } from '../pdf';
+import { openPdf, type PdfLimits } from '../pdf';
 import { signPdf, type SignedPdf } from '../signing/sign-pdf';
 import { formatVietnamTime, type StampKit } from '../stamp';
 import type { Actor, DocumentsDeps } from './document';
@@ -28,6 +28,8 @@ export interface SignDocumentDeps {
   documents?: DocumentsDeps;
   /** @defaultValue () => new Date() */
   now?: () => Date;
+  /** Input limits for one request (sizes and a deadline). @defaultValue the reader's defaults */
+  limits?: () => Partial<PdfLimits>;
 }
 
 /** One signing request. */
@@ -98,7 +100,8 @@ export async function signDocument(deps: SignDocumentDeps, input: SignDocumentIn
   checkSignRequest(input, { register, hasRegistry: Boolean(deps.documents), agencyCode: entry?.agencyCode ?? undefined });
   const key = await deps.keys.get(input.keyAlias);
   const signingTime = (deps.now ?? (() => new Date()))();
-  const doc = openPdf(input.pdf);
+  const limits = deps.limits?.();
+  const doc = openPdf(input.pdf, limits);
 
   const reservation: DocumentReservation | undefined =
     register && deps.documents ? reserveDocumentInMemory(deps.documents, { issuingAgencyCode: entry?.agencyCode as string, actor: input.actor }) : undefined;
@@ -120,6 +123,7 @@ export async function signDocument(deps: SignDocumentDeps, input: SignDocumentIn
     page: visible?.page,
     rect: visible?.rect,
     appearance: visible?.appearance,
+    limits,
   });
   const result: SignDocumentResult = {
     bytes: signed.bytes,
