@@ -20,6 +20,7 @@ import type { DocumentsDeps } from './documents/document';
 import { createCitizenRouter } from './web/citizen-router';
 import type { CitizenFastPath } from './web/citizen-fast-path';
 import { configureCitizenViewCache } from './documents/citizen-view-cache';
+import { scheduleAuditSeal } from './audit/seal-audit-events';
 import { createSignRequest } from './documents/sign-request';
 import { stampImagesFromDirectory } from './documents/stamp-images-fs';
 import { createStampKit } from './stamp/stamp-kit';
@@ -118,6 +119,10 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
     verifyPdf(pdf, createVerificationContext({ trustStore, now: at ?? new Date(), limits: limits() }));
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
   const store = new FsDocumentStore(path.join(config.dataDir, 'files'));
+  // Audit events are hash-chained by a batched sealer; every writer's events are sealed within a
+  // second even when it does not schedule a seal itself (agency, key and status changes).
+  const sealTimer = setInterval(() => scheduleAuditSeal(database.db), 1000);
+  sealTimer.unref();
   const documents: DocumentsDeps = { db: database.db, store, publicBaseUrl: config.PUBLIC_BASE_URL };
   const auth = adminAuthenticator(config.ADMIN_API_KEY, registryAuthenticator(database.db));
 
@@ -181,6 +186,7 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
     health: async () => ({ keys: keys.list().length, database: database.driver, redis: await redisHealth(exchange.queue) }),
     startWorker: () => startExchangeWorker(exchange.deps, { redisUrl: config.REDIS_URL }),
     close: async () => {
+      clearInterval(sealTimer);
       await exchange.queue.close();
       await keys.close();
       await database.close();
