@@ -8,7 +8,7 @@
  *   TBSCertificate ::= SEQUENCE { version [0] EXPLICIT, serialNumber, signature, issuer,
  *     validity, subject, subjectPublicKeyInfo, ..., extensions [3] EXPLICIT Extensions OPTIONAL }
  */
-import { createHash, KeyObject, X509Certificate } from 'node:crypto';
+import { hash, KeyObject, X509Certificate } from 'node:crypto';
 import { AppError } from '../errors';
 import { bytesOf, childrenOf, contentOf, DerNode, oidOf, readDer, timeOf } from './parse-der';
 import { formatName, nameAttribute } from './parse-name';
@@ -48,7 +48,7 @@ const CACHE_MAX = 10_000;
 
 /** Parses (or returns the cached parse of) a DER certificate. Throws CMS_MALFORMED. */
 export function parseCertificate(der: Buffer): ParsedCertificate {
-  const key = createHash('sha256').update(der).digest('hex');
+  const key = hash('sha256', der, 'hex'); // one-shot: no Hash object per certificate seen
   const hit = cache.get(key);
   if (hit) return hit;
   let parsed: ParsedCertificate;

@@ -4,7 +4,7 @@
  * ESS signing-certificate-v2, RFC 2634 v1) and the signature value. Returns facts, never throws
  * for a bad signature; throws CMS_MALFORMED only when the structure cannot be read.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { contentOf, childrenOf, oidOf, timeOf } from './parse-der';
 import { parseCertificate, ParsedCertificate } from './parse-certificate';
 import { ParsedSignedData, ParsedSignerInfo, parseSignedData } from './parse-signed-data';
@@ -144,7 +144,7 @@ function readSigningCertificate(
   }
   const certHash = first[idx];
   if (!certHash || certHash.tag !== 0x04 || hash === 'unsupported') return;
-  out.signingCertificateOk = contentOf(certHash).equals(createHash(hash).update(signer.der).digest());
+  out.signingCertificateOk = contentOf(certHash).equals(oneShotHash(hash, signer.der, 'buffer'));
 }
 
 /**

@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { decodeFilters, filterSteps, hasCryptFilter } from './filters';
 import { LimitGuard } from './limits';
 import { asArray, asInt, asName, PdfDict, PdfObject, PdfRef, PdfStream, PdfString } from './objects';
-import { Parser } from './parser';
+import { Parser, ValueSpans } from './parser';
 import { isCatalogDict, RepairResult, scanObjects } from './repair';
 import { Revision, revisionsFromEofMarkers, revisionsFromSections } from './revisions';
 import { CryptMethod, openSecurityHandler, SecurityHandler } from './security';
@@ -42,6 +42,12 @@ export class PdfDocument {
   security?: SecurityHandler;
   /** The /Encrypt dictionary's reference, when indirect (never decrypted). */
   encryptRef?: PdfRef;
+  /**
+   * Top-level value spans by object number, shared with other revisions of the same file: a value
+   * another revision already parsed from equal bytes is reused, not parsed again (a page whose
+   * 250-font /Resources each signature's update rewrites is parsed once). Unused when encrypted.
+   */
+  valueSpans?: Map<number, ValueSpans>;
   private readonly cache = new Map<number, PdfObject>();
   private readonly objStms = new Map<number, ObjStmCache>();
   private readonly loading = new Set<number>();
@@ -178,9 +184,15 @@ export class PdfDocument {
     const shift = this.chain?.shift ?? 0;
     let got: { num: number; gen: number; obj: PdfObject } | undefined;
     let error: unknown;
+    const spans = this.security ? undefined : this.valueSpans;
     try {
       const p = new Parser(this.bytes, entry.offset + (this.repaired ? 0 : shift), this.guard);
+      if (spans) {
+        p.reuseSpans = spans.get(num);
+        p.recordSpans = new Map();
+      }
       got = p.parseIndirect((r) => this.lengthOf(r));
+      if (spans && got.num === num && p.recordSpans!.size > 0) spans.set(num, p.recordSpans!);
     } catch (e) {
       if (e instanceof AppError && (e.code === 'PDF_LIMIT_EXCEEDED' || e.code === 'PDF_TIMEOUT')) throw e;
       error = e;

@@ -12,6 +12,6 @@ export { getAcroForm, listFields, listSignatureFields, type FormField } from './
 export type { Revision } from './revisions';
 export type { XrefSection } from './xref';
 export { XrefTable, type XrefEntry } from './xref-table';
-export { Parser } from './parser';
+export { hexStringSource, Parser } from './parser';
 export { IncrementalWriter, WrittenUpdate } from './incremental-writer';
 export { ByteSink, serializeObject, writeObject, formatName, formatReal } from './serializer';

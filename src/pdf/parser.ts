@@ -30,6 +30,41 @@ export class Keyword {
   constructor(readonly word: string) {}
 }
 
+/**
+ * The value of one key of an indirect object's dictionary as it was parsed: the bytes it spans
+ * and the object built from them. Only direct dictionaries and arrays are kept: they end with
+ * their own closing delimiter and the parser never reads past it, so the same bytes anywhere in
+ * the same file parse to the same value at the same depth.
+ */
+export interface ValueSpan {
+  buf: Buffer;
+  start: number;
+  end: number;
+  value: PdfObject;
+}
+
+/** Spans of the top-level values of one object, by key. */
+export type ValueSpans = Map<string, ValueSpan>;
+
+/** Smallest value worth remembering: below this, parsing costs less than a lookup. */
+const MIN_SPAN = 64;
+
+/** Where long hex strings read by the fast path came from (a signature's /Contents). */
+const hexSources = new WeakMap<PdfString, { buf: Buffer; start: number; end: number }>();
+
+/** Hex strings at least this long remember their source span. */
+const MIN_SOURCE_SPAN = 1024;
+
+/**
+ * The span `[start, end)` (from `<` to just after `>`) of `buf` that a hex string was decoded
+ * from, when it was a clean even run of hex digits (its bytes are then exactly the decoded span);
+ * undefined for other strings. Lets a caller that must decode those raw bytes itself (the
+ * ByteRange gap) reuse the parser's work.
+ */
+export function hexStringSource(s: PdfString): { buf: Buffer; start: number; end: number } | undefined {
+  return hexSources.get(s);
+}
+
 /** Resolves an indirect /Length while a stream is being read. */
 export type LengthResolver = (ref: PdfRef) => number | undefined;
 
@@ -54,6 +89,10 @@ function hexValue(c: number): number {
 /** A cursor over the document bytes that reads tokens and objects. */
 export class Parser {
   pos: number;
+  /** Spans of another revision of the object being read: equal bytes reuse the value. */
+  reuseSpans?: ValueSpans;
+  /** Receives the spans of the top-level dictionary's values. */
+  recordSpans?: ValueSpans;
 
   constructor(
     readonly buf: Buffer,
@@ -277,7 +316,9 @@ export class Parser {
       const bytes = Buffer.from(latin1(buf, p, close), 'hex');
       if (bytes.length * 2 === close - p) {
         this.pos = close + 1;
-        return new PdfString(bytes, true);
+        const str = new PdfString(bytes, true);
+        if (close - p >= MIN_SOURCE_SPAN) hexSources.set(str, { buf, start: p - 1, end: close + 1 });
+        return str;
       }
     }
     const out: number[] = [];
@@ -333,10 +374,40 @@ export class Parser {
         this.fail('a dictionary key is not a name');
       }
       const key = this.readNameText();
-      const value = this.parseToken(depth);
+      let value: PdfObject | Keyword;
+      if (depth === 1 && (this.reuseSpans || this.recordSpans)) value = this.parseTopValue(key, depth);
+      else {
+        // The common values (references, integers, names) without the general dispatch.
+        this.skipSpace();
+        const c = this.pos < this.end ? buf[this.pos] : -1;
+        if (c >= 0x30 && c <= 0x39) value = this.parseNumberOrRef();
+        else if (c === 0x2f) value = this.parseName();
+        else value = this.parseToken(depth);
+      }
       if (value instanceof Keyword) this.fail(`unexpected "${value.word}" as the value of /${key}`);
       dict.set(key, value);
     }
+  }
+
+  /** A top-level value: reused when another revision spanned the same bytes, else parsed (and recorded). */
+  private parseTopValue(key: string, depth: number): PdfObject | Keyword {
+    this.skipSpace();
+    const { buf, end } = this;
+    const start = this.pos;
+    const known = this.reuseSpans?.get(key);
+    if (known) {
+      const stop = start + known.end - known.start;
+      if (stop <= end && buf.compare(known.buf, known.start, known.end, start, stop) === 0) {
+        this.pos = stop;
+        this.recordSpans?.set(key, { buf, start, end: stop, value: known.value });
+        return known.value;
+      }
+    }
+    const value = this.parseToken(depth);
+    if (this.recordSpans && this.pos - start >= MIN_SPAN && (value instanceof PdfDict || Array.isArray(value))) {
+      this.recordSpans.set(key, { buf, start, end: this.pos, value });
+    }
+    return value;
   }
 
   /**

@@ -9,6 +9,12 @@ export type XrefEntry =
   | { type: 'c'; stream: number; index: number }
   | { type: 'f' };
 
+// Shared empty arrays: a table allocates its typed arrays on the first write (a verification opens
+// several small tables per document; three typed-array allocations each showed in profiles).
+const EMPTY_KIND = new Uint8Array(0);
+const EMPTY_FIRST = new Float64Array(0);
+const EMPTY_SECOND = new Uint32Array(0);
+
 const NONE = 0;
 const IN_FILE = 1;
 const COMPRESSED = 2;
@@ -16,9 +22,9 @@ const FREE = 3;
 
 /** A map from object number to {@link XrefEntry} with the Map methods the engine uses. */
 export class XrefTable {
-  private kind = new Uint8Array(64);
-  private first = new Float64Array(64);
-  private second = new Uint32Array(64);
+  private kind = EMPTY_KIND;
+  private first = EMPTY_FIRST;
+  private second = EMPTY_SECOND;
   /** Number of entries. */
   size = 0;
   /** Highest object number present, or -1. */
@@ -29,7 +35,7 @@ export class XrefTable {
   private ensure(n: number): boolean {
     if (!Number.isInteger(n) || n < 0 || n >= this.limit) return false;
     if (n < this.kind.length) return true;
-    const cap = Math.min(this.limit, Math.max(n + 1, this.kind.length * 2));
+    const cap = Math.min(this.limit, Math.max(n + 1, this.kind.length * 2, 64));
     const k = new Uint8Array(cap);
     k.set(this.kind);
     const f = new Float64Array(cap);

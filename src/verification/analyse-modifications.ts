@@ -148,10 +148,9 @@ export function analyseModifications(oldDoc: PdfDocument, newDoc: PdfDocument, l
     items.push({ num: refNum(newDoc.trailer.get('Root')) ?? 0, gen: 0, change: 'changed', oldV: null, newV: null, kind: 'trailer', level: 'OTHER', rule: 'catalog-replaced' });
   }
   const byNum = new Map(items.map((i) => [i.num, i]));
-  const referrers = new Map<number, Item[]>();
-  for (const it of items) for (const r of referencesIn(it.newV ?? undefined)) referrers.set(r.num, [...(referrers.get(r.num) ?? []), it]);
   for (const it of items) if (!it.level) classify(it, oldDoc, newDoc, byNum, out);
-  for (let pass = 0; pass < 6; pass++) {
+  const referrers = referrersOf(items);
+  for (let pass = 0; referrers.size > 0 && pass < 6; pass++) {
     for (const it of items) {
       if (it.level || it.kind !== 'other' || it.change !== 'added') continue;
       const from = referrers.get(it.num) ?? [];
@@ -169,6 +168,17 @@ export function analyseModifications(oldDoc: PdfDocument, newDoc: PdfDocument, l
     out.changes.push({ objectNumber: it.num, generation: it.gen, change: it.change, kind: it.kind, level, rule: it.rule ?? 'not-whitelisted' });
   }
   return out;
+}
+
+/** The changed objects that reference each added object still to be explained by its users. */
+function referrersOf(items: Item[]): Map<number, Item[]> {
+  const referrers = new Map<number, Item[]>();
+  for (const it of items) if (!it.level && it.kind === 'other' && it.change === 'added') referrers.set(it.num, []);
+  if (referrers.size === 0) return referrers;
+  for (const it of items) {
+    for (const r of referencesIn(it.newV ?? undefined)) referrers.get(r.num)?.push(it);
+  }
+  return referrers;
 }
 
 function collectItems(oldDoc: PdfDocument, newDoc: PdfDocument, laterNumbers: readonly number[] | null): Item[] {

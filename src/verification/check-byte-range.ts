@@ -18,8 +18,14 @@ export interface ByteRangeResult {
   cms: Buffer | null;
 }
 
-const { asArray, PdfString } = pdf;
+const { asArray, hexStringSource, PdfString } = pdf;
 const HEX = /^[0-9a-fA-F\s]*$/;
+
+/** True when the parsed /Contents was decoded from exactly the gap's clean hex digits of `bytes`. */
+function fromGap(contents: pdf.PdfObject, bytes: Buffer, gapStart: number, gapEnd: number): boolean {
+  const source = contents instanceof PdfString ? hexStringSource(contents) : undefined;
+  return !!source && source.buf === bytes && source.start === gapStart && source.end === gapEnd;
+}
 
 /** Checks the ByteRange of the signature dictionary `sigRef` → `sig` against the raw `bytes`. */
 export function checkByteRange(doc: PdfDocument, bytes: Buffer, sigRef: PdfRef | null, sig: PdfDict): ByteRangeResult {
@@ -57,6 +63,7 @@ export function checkByteRange(doc: PdfDocument, bytes: Buffer, sigRef: PdfRef |
   }
   let cms: Buffer | null = null;
   if (!checks.gapIsContents) problems.push('BYTERANGE_GAP_NOT_CONTENTS');
+  else if (fromGap(contents, bytes, gapStart, gapEnd)) cms = Buffer.from((contents as pdf.PdfString).bytes);
   else {
     const hex = bytes.toString('latin1', gapStart + 1, gapEnd - 1);
     // Node decodes hex up to the first non-hex pair: a full-length result is a clean even run.

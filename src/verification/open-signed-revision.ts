@@ -89,6 +89,8 @@ export function openSignedRevision(doc: PdfDocument, end: number, limits: Partia
   }
   if (trailer.has('Encrypt')) return openAlone(doc, end, limits);
   const old = new PdfDocument(doc.bytes.subarray(0, end), guard, doc.headerOffset);
+  doc.valueSpans ??= new Map();
+  old.valueSpans = doc.valueSpans;
   old.chain = { sections: found.older, entries, trailer, startxref: found.older[0].offset, shift: 0 };
   old.entries = entries;
   old.trailer = trailer;

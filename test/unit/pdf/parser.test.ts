@@ -1,5 +1,5 @@
 import { AppError } from '../../../src/errors';
-import { LimitGuard, Parser, PdfDict, PdfName, PdfReal, PdfRef, PdfStream, PdfString } from '../../../src/pdf';
+import { hexStringSource, LimitGuard, Parser, PdfDict, PdfName, PdfReal, PdfRef, PdfStream, PdfString } from '../../../src/pdf';
 
 function parse(text: string | Buffer, limits = {}) {
   const buf = Buffer.isBuffer(text) ? text : Buffer.from(text, 'latin1');
@@ -85,5 +85,43 @@ describe('object parser', () => {
   test('when a dictionary key is not a name, then PDF_MALFORMED', () => {
     expect(() => parse('<< 12 /A >>')).toThrow(expect.objectContaining({ code: 'PDF_MALFORMED' }));
     expect(() => parse('<< /A 1 /B')).toThrow(expect.objectContaining({ code: 'PDF_MALFORMED' }));
+  });
+});
+
+describe('value spans shared between revisions', () => {
+  const guard = new LimitGuard({});
+  const FONTS = Array.from({ length: 20 }, (_, i) => `/F${i} ${i} 0 R`).join(' ');
+
+  function read(text: string, reuse?: Map<string, import('../../../src/pdf/parser').ValueSpan>) {
+    const p = new Parser(Buffer.from(text, 'latin1'), 0, guard);
+    p.reuseSpans = reuse;
+    p.recordSpans = new Map();
+    const { obj } = p.parseIndirect();
+    return { dict: obj as PdfDict, spans: p.recordSpans };
+  }
+
+  test('when another revision spanned equal bytes for a value, then that value is reused', () => {
+    const first = read(`8 0 obj << /Type /Page /Resources << /Font << ${FONTS} >> >> >> endobj`);
+    const second = read(`8 0 obj << /Annots [1 0 R] /Type /Page /Resources << /Font << ${FONTS} >> >> >> endobj`, first.spans);
+    expect(second.dict.get('Resources')).toBe(first.dict.get('Resources'));
+    expect(second.dict.get('Annots')).toEqual([new PdfRef(1, 0)]);
+  });
+
+  test('when one byte of the value differs, then it is parsed afresh', () => {
+    const first = read(`8 0 obj << /Resources << /Font << ${FONTS} >> >> >> endobj`);
+    const second = read(`8 0 obj << /Resources << /Font << ${FONTS.replace('/F3 3 0 R', '/F3 4 0 R')} >> >> >> endobj`, first.spans);
+    const fonts = (second.dict.get('Resources') as PdfDict).get('Font') as PdfDict;
+    expect(second.dict.get('Resources')).not.toBe(first.dict.get('Resources'));
+    expect(fonts.get('F3')).toEqual(new PdfRef(4, 0));
+  });
+
+  test('when a long hex string is a clean run of digits, then its source span is known; with whitespace it is not', () => {
+    const digits = 'ab'.repeat(600);
+    const clean = parse(`<${digits}>`) as PdfString;
+    expect(Buffer.from(clean.bytes)).toEqual(Buffer.from(digits, 'hex'));
+    expect(hexStringSource(clean)).toMatchObject({ start: 0, end: digits.length + 2 });
+    const spaced = parse(`<${digits.slice(0, 10)} ${digits.slice(10)}>`) as PdfString;
+    expect(Buffer.from(spaced.bytes)).toEqual(Buffer.from(digits, 'hex'));
+    expect(hexStringSource(spaced)).toBeUndefined();
   });
 });
