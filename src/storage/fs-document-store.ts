@@ -1,8 +1,11 @@
 /**
  * Filesystem adapter of the DocumentStore port: `${root}/ab/cd/<sha256>` (two levels of fan-out
  * so no directory grows past 65,536 entries). A file is written to a temporary name in the same
- * directory, fsynced, then renamed into place and the directory fsynced: readers never see a
- * half-written file, and a crash leaves at worst a stray `.tmp-*` file, never a wrong one.
+ * directory, fdatasynced, then renamed into place: readers never see a half-written file, and a
+ * crash leaves at worst a stray `.tmp-*` file, never a wrong one. A put resolves only once the
+ * directory holding the new name (and any directory it had to create) is fsynced too; concurrent
+ * puts share those directory fsyncs (group commit, {@link DirSyncBatcher}), so many files in
+ * flight cost one directory fsync per directory and batch instead of one per file.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
@@ -10,9 +13,16 @@ import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
 import { contentKey, isContentKey, type DocumentStore } from './document-store';
+import { DirSyncBatcher } from './dir-sync-batcher';
 
 /** Content-addressed files under a root directory (normally `${DATA_DIR}/files`). */
 export class FsDocumentStore implements DocumentStore {
+  /** Directories created or known to exist (so a put does not mkdir each time). */
+  private readonly dirs = new Map<string, Promise<string[]>>();
+  /** Puts in flight by key: the same bytes stored concurrently are written once. */
+  private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly dirSync = new DirSyncBatcher();
+
   constructor(private readonly root: string) {}
 
   /** The default store of a deployment: `${dataDir}/files`. */
@@ -27,25 +37,72 @@ export class FsDocumentStore implements DocumentStore {
 
   async put(bytes: Uint8Array): Promise<string> {
     const key = contentKey(bytes);
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const done = this.write(key, bytes).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, done);
+    return done;
+  }
+
+  private async write(key: string, bytes: Uint8Array): Promise<string> {
     const finalPath = this.pathOf(key);
-    if (await this.has(key)) return key;
     const dir = path.dirname(finalPath);
-    const tmp = path.join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-    try {
-      await mkdir(dir, { recursive: true });
-      const fh = await open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
-      try {
-        await fh.writeFile(bytes);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, finalPath);
-      await syncDir(dir);
+    // Already stored (content-addressed: same key, same bytes). Another process may have renamed
+    // it a moment ago without its directory fsync yet, so the answer still waits for one.
+    if (await this.has(key)) {
+      await this.syncDirs([dir], key);
       return key;
+    }
+    let parents: string[] = [];
+    let tmp = '';
+    try {
+      for (let attempt = 0; ; attempt++) {
+        parents = await this.ensureDir(dir);
+        tmp = path.join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+        try {
+          await writeDurably(tmp, bytes);
+          break;
+        } catch (e) {
+          // the directory was removed behind our back: forget it and create it again, once
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 0) throw e;
+          this.dirs.delete(dir);
+        }
+      }
+      await rename(tmp, finalPath); // atomic; a concurrent writer of the same key wrote the same bytes
     } catch (e) {
-      await unlink(tmp).catch(() => undefined);
+      if (tmp) await unlink(tmp).catch(() => undefined);
       throw new AppError('SERVICE_UNAVAILABLE', `The file store could not write ${key}: ${(e as Error).message}`, undefined, { cause: e });
+    }
+    await this.syncDirs([dir, ...parents], key);
+    if (parents.length) this.dirs.set(dir, Promise.resolve([])); // their new entries are durable now
+    return key;
+  }
+
+  /**
+   * mkdir -p once per directory. Resolves to the parents that gained an entry when it was created:
+   * every put into it fsyncs them too until one such put is done, so no put answers before the
+   * path to its file is durable.
+   */
+  private ensureDir(dir: string): Promise<string[]> {
+    let ready = this.dirs.get(dir);
+    if (!ready) {
+      ready = mkdir(dir, { recursive: true }).then((first) => {
+        const parents: string[] = [];
+        if (first !== undefined) for (let d = dir; d.length >= first.length; d = path.dirname(d)) parents.push(path.dirname(d));
+        return parents;
+      });
+      ready.catch(() => this.dirs.delete(dir));
+      if (this.dirs.size > 70_000) this.dirs.clear();
+      this.dirs.set(dir, ready);
+    }
+    return ready;
+  }
+
+  private async syncDirs(dirs: string[], key: string): Promise<void> {
+    try {
+      await this.dirSync.sync(dirs);
+    } catch (e) {
+      throw new AppError('SERVICE_UNAVAILABLE', `The file store could not make ${key} durable: ${(e as Error).message}`, undefined, { cause: e });
     }
   }
 
@@ -69,15 +126,13 @@ export class FsDocumentStore implements DocumentStore {
   }
 }
 
-/** fsync a directory so that a rename in it survives a crash (best effort on platforms without it). */
-async function syncDir(dir: string): Promise<void> {
-  let fh;
+/** Writes `bytes` to a new file `file` and fdatasyncs it (data and the size needed to read it back). */
+async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
+  const fh = await open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
   try {
-    fh = await open(dir, constants.O_RDONLY);
-    await fh.sync();
-  } catch {
-    // Some filesystems refuse fsync on directories; the rename is still atomic.
+    await fh.writeFile(bytes);
+    await fh.datasync();
   } finally {
-    await fh?.close();
+    await fh.close();
   }
 }
