@@ -124,6 +124,7 @@ export async function signDocument(deps: SignDocumentDeps, input: SignDocumentIn
     rect: visible?.rect,
     appearance: visible?.appearance,
     limits,
+    document: doc, // opened above to place the widget: not parsed a second time
   });
   const result: SignDocumentResult = {
     bytes: signed.bytes,

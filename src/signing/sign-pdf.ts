@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { buildPadesCms, estimateCmsSize } from '../cms/build-pades-cms';
 import type { HashAlgorithm, KeyHandle } from '../keys/key-handle';
 import { assertUsableAt } from '../keys/assert-usable-at';
-import { openPdf, type PdfLimits } from '../pdf';
+import { openPdf, type PdfDocument, type PdfLimits } from '../pdf';
 import {
   digestByteRange,
   fillSignature,
@@ -40,6 +40,11 @@ export interface SignPdfOptions {
   appearance?: SignatureAppearance;
   /** Input limits (size, objects, depth, time). */
   limits?: Partial<PdfLimits>;
+  /**
+   * `input` already opened by the caller (e.g. to place the widget), so it is not parsed twice.
+   * It must be `openPdf(input, limits)` of these very bytes: the update is appended to `input`.
+   */
+  document?: PdfDocument;
 }
 
 /** The signed document and what was signed. */
@@ -83,7 +88,10 @@ export async function signPdf(input: Uint8Array, key: KeyHandle, options: SignPd
   const signingTime = options.signingTime ?? new Date();
   assertUsableAt(certificateOf(key), signingTime);
 
-  const doc = openPdf(input, options.limits);
+  const doc = options.document ?? openPdf(input, options.limits);
+  if (options.document && options.document.bytes.length !== input.length) {
+    throw new AppError('VALIDATION_FAILED', 'The opened document is not the input to sign');
+  }
   const contentsSize = estimateCmsSize(key, hash, { subFilter });
   const prepareOptions: PrepareSignatureOptions = {
     subFilter,
