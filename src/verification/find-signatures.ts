@@ -65,14 +65,15 @@ export function findUnreachableSignatures(doc: PdfDocument, known: readonly Foun
   let unreadable = 0;
   const bytes = doc.bytes;
   const shift = doc.chain?.shift ?? 0;
-  const spans = known.flatMap((f) => {
-    const e = f.sigRef ? doc.entries.get(f.sigRef.num) : undefined;
-    if (e?.type !== 'n') return [];
-    const start = e.offset + shift;
-    return [[start, bytes.indexOf(ENDOBJ, start)] as const];
-  });
+  let spans: Array<readonly [number, number]> | undefined; // found on the first hit only
   for (let p = bytes.indexOf(BYTE_RANGE, from); p >= 0; p = bytes.indexOf(BYTE_RANGE, p + 1)) {
     doc.guard.tick();
+    spans ??= known.flatMap((f) => {
+      const e = f.sigRef ? doc.entries.get(f.sigRef.num) : undefined;
+      if (e?.type !== 'n') return [];
+      const start = e.offset + shift;
+      return [[start, bytes.indexOf(ENDOBJ, start)] as const];
+    });
     if (spans.some(([a, b]) => p > a && p < b)) continue;
     const obj = enclosingObject(bytes, p);
     if (!obj || seen.has(obj.num)) continue;
