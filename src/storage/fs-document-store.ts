@@ -54,10 +54,17 @@ export class FsDocumentStore implements DocumentStore {
       return key;
     }
     let parents: string[] = [];
+    let parentsSynced: Promise<void> | undefined;
     let tmp = '';
     try {
       for (let attempt = 0; ; attempt++) {
         parents = await this.ensureDir(dir);
+        // the parents' new entries exist already: their fsync runs while the file is written
+        if (parents.length) {
+          const synced = this.dirSync.sync(parents);
+          synced.catch(() => undefined); // awaited in syncDirs below
+          parentsSynced = parentsSynced ? Promise.all([parentsSynced, synced]).then(() => undefined) : synced;
+        }
         tmp = path.join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
         try {
           await writeDurably(tmp, bytes);
@@ -73,7 +80,7 @@ export class FsDocumentStore implements DocumentStore {
       if (tmp) await unlink(tmp).catch(() => undefined);
       throw new AppError('SERVICE_UNAVAILABLE', `The file store could not write ${key}: ${(e as Error).message}`, undefined, { cause: e });
     }
-    await this.syncDirs([dir, ...parents], key);
+    await this.syncDirs([dir], key, parentsSynced);
     if (parents.length) this.dirs.set(dir, Promise.resolve([])); // their new entries are durable now
     return key;
   }
@@ -98,9 +105,9 @@ export class FsDocumentStore implements DocumentStore {
     return ready;
   }
 
-  private async syncDirs(dirs: string[], key: string): Promise<void> {
+  private async syncDirs(dirs: string[], key: string, alsoWait?: Promise<void>): Promise<void> {
     try {
-      await this.dirSync.sync(dirs);
+      await Promise.all([this.dirSync.sync(dirs), alsoWait]);
     } catch (e) {
       throw new AppError('SERVICE_UNAVAILABLE', `The file store could not make ${key} durable: ${(e as Error).message}`, undefined, { cause: e });
     }
