@@ -13,8 +13,11 @@ export class PrefixDigests {
 
   constructor(private readonly bytes: Buffer) {}
 
-  /** A fresh hash holding the state after `bytes[0, end)` (the caller may update and digest it). */
-  prefix(algorithm: string, end: number): Hash {
+  /**
+   * A fresh hash holding the state after `bytes[0, end)` (the caller may update and digest it).
+   * @param keep remember the state for later prefixes (false for the last one asked: the whole file)
+   */
+  prefix(algorithm: string, end: number, keep = true): Hash {
     let list = this.states.get(algorithm);
     if (!list) this.states.set(algorithm, (list = []));
     let best: { end: number; hash: Hash } | undefined;
@@ -22,7 +25,7 @@ export class PrefixDigests {
     if (best?.end === end) return best.hash.copy();
     const h = best ? best.hash.copy() : createHash(algorithm);
     h.update(this.bytes.subarray(best?.end ?? 0, end));
-    if (list.length < 16) list.push({ end, hash: h.copy() });
+    if (keep && list.length < 16) list.push({ end, hash: h.copy() });
     return h;
   }
 
@@ -34,6 +37,6 @@ export class PrefixDigests {
 
   /** The digest of the whole document. */
   whole(algorithm: string): Buffer {
-    return this.prefix(algorithm, this.bytes.length).digest();
+    return this.prefix(algorithm, this.bytes.length, false).digest();
   }
 }
