@@ -13,19 +13,15 @@
  */
 import type { SubsetFont } from '../stamp';
 import { qrContent } from '../stamp/qr-vector';
-import { FEE_KIND_LABELS, PAYMENT_METHOD_LABELS, type Receipt } from './receipt-model';
+import type { Receipt } from './receipt-model';
+import { A4, drawItemsTable, drawParties, drawTotals, MARGIN } from './receipt-body';
+
+export { A4, formatDong } from './receipt-body';
 import { relatedNote, vietnamDate } from './receipt-xml';
 import { formatReceiptNumber } from './series';
 
-/** A4 in points. */
-export const A4: readonly [number, number] = [595.28, 841.89];
-const MARGIN = 50;
 const QR_SIZE = 110;
 
-/** Thousands with dots, as Vietnamese documents write amounts (83.000). */
-export function formatDong(amount: number): string {
-  return String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-}
 
 /** A receipt before numbering: what the body may read. */
 export type UnnumberedReceipt = Omit<Receipt, 'number' | 'issuedAt' | 'symbol'>;
@@ -111,9 +107,9 @@ export function layoutReceiptBody(page: ReceiptPageText, regular: SubsetFont, bo
   const pen = new Pen(regular, bold);
   const r = page.receipt;
   header(pen, r);
-  parties(pen, r);
-  itemsTable(pen, r);
-  totals(pen, r);
+  drawParties(pen, r);
+  drawItemsTable(pen, r);
+  drawTotals(pen, r);
   footer(pen, page);
   return { body: pen.ops.join('\n'), slots: pen.slots };
 }
@@ -153,51 +149,9 @@ function header(pen: Pen, r: UnnumberedReceipt): void {
   pen.newline(10);
 }
 
-function parties(pen: Pen, r: UnnumberedReceipt): void {
-  pen.line(`Tên người nộp: ${r.payer.name}`, 11, true);
-  if (r.payer.taxCode) pen.line(`Mã số thuế: ${r.payer.taxCode}`, 10);
-  if (r.payer.personalId) pen.line(`Số định danh cá nhân: ${r.payer.personalId}`, 10);
-  if (r.payer.address) pen.wrap(`Địa chỉ: ${r.payer.address}`, MARGIN, A4[0] - 2 * MARGIN, 10);
-  if (r.payer.bankAccount) pen.line(`Số tài khoản: ${r.payer.bankAccount}`, 10);
-  if (r.dossierCode) pen.line(`Mã hồ sơ: ${r.dossierCode}`, 10);
-  pen.newline(6);
-}
 
-const COLUMNS = [
-  { title: 'STT', x: MARGIN, width: 28 },
-  { title: 'Tên loại phí, lệ phí', x: MARGIN + 28, width: 245 },
-  { title: 'Loại', x: MARGIN + 273, width: 45 },
-  { title: 'SL', x: MARGIN + 318, width: 30 },
-  { title: 'Đơn giá', x: MARGIN + 348, width: 70 },
-  { title: 'Thành tiền', x: MARGIN + 418, width: 77 },
-];
 
-function itemsTable(pen: Pen, r: UnnumberedReceipt): void {
-  pen.rule();
-  COLUMNS.forEach((c, i) => (i >= 3 ? pen.right(c.title, c.x + c.width - 2, 10, true) : pen.at(c.title, c.x + 2, 10, true)));
-  pen.newline(10);
-  pen.rule();
-  r.items.forEach((item, i) => {
-    const cells = [String(i + 1), '', FEE_KIND_LABELS[item.kind], String(item.quantity), formatDong(item.unitPrice), formatDong(item.amount)];
-    cells.forEach((text, c) => {
-      const col = COLUMNS[c]!;
-      if (c === 1) return;
-      if (c >= 3) pen.right(text, col.x + col.width - 2, 10);
-      else pen.at(text, col.x + 2, 10);
-    });
-    const name = item.procedureName ? `${item.name} (${item.procedureName})` : item.name;
-    pen.wrap(name, COLUMNS[1]!.x + 2, COLUMNS[1]!.width - 4, 10);
-  });
-  pen.rule();
-}
 
-function totals(pen: Pen, r: UnnumberedReceipt): void {
-  pen.right(`${formatDong(r.total)} đồng`, A4[0] - MARGIN, 11, true);
-  pen.line('Tổng số tiền:', 11, true);
-  pen.wrap(`(Viết bằng chữ): ${r.totalInWords}`, MARGIN, A4[0] - 2 * MARGIN, 11);
-  pen.line(`Hình thức thanh toán: ${PAYMENT_METHOD_LABELS[r.paymentMethod]}`, 11);
-  pen.newline(14);
-}
 
 function footer(pen: Pen, page: ReceiptPageText): void {
   const r = page.receipt;

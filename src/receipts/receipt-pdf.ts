@@ -11,10 +11,10 @@ import { cachedFontkit } from './cached-fontkit';
 import { AFRelationship, PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import type { StampFonts } from '../stamp/appearance-spec';
 import { qrOperators } from '../stamp/qr-vector';
-import { FEE_KIND_LABELS, PAYMENT_METHOD_LABELS, type Receipt } from './receipt-model';
+import type { Receipt } from './receipt-model';
 import { relatedNote, vietnamDate } from './receipt-xml';
 import { formatReceiptNumber } from './series';
-import { formatDong } from './receipt-layout';
+import { A4, drawItemsTable, drawParties, drawTotals, formatDong, MARGIN } from './receipt-body';
 
 /** What the rendering needs besides the receipt. */
 export interface ReceiptPdfInput {
@@ -30,8 +30,6 @@ export interface ReceiptPdfInput {
 
 export { formatDong };
 
-const A4: [number, number] = [595.28, 841.89];
-const MARGIN = 50;
 
 /** Renders the unsigned receipt PDF. */
 export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Uint8Array> {
@@ -40,13 +38,13 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Uint8Arr
   doc.registerFontkit(cachedFontkit);
   const regular = await doc.embedFont(input.fonts.regular, { subset: true });
   const bold = await doc.embedFont(input.fonts.bold, { subset: true });
-  const page = doc.addPage(A4);
+  const page = doc.addPage([A4[0], A4[1]]);
   const pen = new Pen(page, regular, bold);
 
   header(pen, receipt);
-  parties(pen, receipt);
-  itemsTable(pen, receipt);
-  totals(pen, receipt);
+  drawParties(pen, receipt);
+  drawItemsTable(pen, receipt);
+  drawTotals(pen, receipt);
   footer(pen, receipt, input);
 
   const issued = receipt.issuedAt;
@@ -86,51 +84,9 @@ function header(pen: Pen, r: Receipt): void {
   pen.newline(10);
 }
 
-function parties(pen: Pen, r: Receipt): void {
-  pen.line(`Tên người nộp: ${r.payer.name}`, 11, true);
-  if (r.payer.taxCode) pen.line(`Mã số thuế: ${r.payer.taxCode}`, 10);
-  if (r.payer.personalId) pen.line(`Số định danh cá nhân: ${r.payer.personalId}`, 10);
-  if (r.payer.address) pen.wrap(`Địa chỉ: ${r.payer.address}`, MARGIN, A4[0] - 2 * MARGIN, 10);
-  if (r.payer.bankAccount) pen.line(`Số tài khoản: ${r.payer.bankAccount}`, 10);
-  if (r.dossierCode) pen.line(`Mã hồ sơ: ${r.dossierCode}`, 10);
-  pen.newline(6);
-}
 
-const COLUMNS = [
-  { title: 'STT', x: MARGIN, width: 28 },
-  { title: 'Tên loại phí, lệ phí', x: MARGIN + 28, width: 245 },
-  { title: 'Loại', x: MARGIN + 273, width: 45 },
-  { title: 'SL', x: MARGIN + 318, width: 30 },
-  { title: 'Đơn giá', x: MARGIN + 348, width: 70 },
-  { title: 'Thành tiền', x: MARGIN + 418, width: 77 },
-];
 
-function itemsTable(pen: Pen, r: Receipt): void {
-  pen.rule();
-  COLUMNS.forEach((c, i) => (i >= 3 ? pen.right(c.title, c.x + c.width - 2, 10, true) : pen.at(c.title, c.x + 2, 10, true)));
-  pen.newline(10);
-  pen.rule();
-  r.items.forEach((item, i) => {
-    const cells = [String(i + 1), '', FEE_KIND_LABELS[item.kind], String(item.quantity), formatDong(item.unitPrice), formatDong(item.amount)];
-    cells.forEach((text, c) => {
-      const col = COLUMNS[c]!;
-      if (c === 1) return;
-      if (c >= 3) pen.right(text, col.x + col.width - 2, 10);
-      else pen.at(text, col.x + 2, 10);
-    });
-    const name = item.procedureName ? `${item.name} (${item.procedureName})` : item.name;
-    pen.wrap(name, COLUMNS[1]!.x + 2, COLUMNS[1]!.width - 4, 10);
-  });
-  pen.rule();
-}
 
-function totals(pen: Pen, r: Receipt): void {
-  pen.right(`${formatDong(r.total)} đồng`, A4[0] - MARGIN, 11, true);
-  pen.line('Tổng số tiền:', 11, true);
-  pen.wrap(`(Viết bằng chữ): ${r.totalInWords}`, MARGIN, A4[0] - 2 * MARGIN, 11);
-  pen.line(`Hình thức thanh toán: ${PAYMENT_METHOD_LABELS[r.paymentMethod]}`, 11);
-  pen.newline(14);
-}
 
 function footer(pen: Pen, r: Receipt, input: ReceiptPdfInput): void {
   const top = pen.y + 10;
