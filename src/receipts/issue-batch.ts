@@ -58,21 +58,21 @@ async function numberSignStore(deps: ReceiptsDeps, kit: ReceiptPdfKit, trx: Tran
   // The time of issue is taken under the lock, so that numbers and times rise together.
   const issuedAt = clock();
   if (receiptSymbolFor(issuedAt) !== series.symbol) throw new YearChanged();
-  const files: Buffer[] = [];
-  const rows: Insertable<ReceiptsTable>[] = [];
-  for (const [i, job] of jobs.entries()) {
-    const receipt: Receipt = { ...job.page.receipt, symbol: series.symbol, number: first + i, issuedAt };
-    const xml = Buffer.from(await signXmlEnveloped(buildReceiptXml(receipt), job.key, { signingTime: issuedAt, insertBefore: '</TCThu></DSCKS>' }), 'utf8');
-    const xmlFileName = `bienlai-${receipt.templateSymbol}-${receipt.symbol}-${formatReceiptNumber(receipt.number)}.xml`;
-    const unsigned = job.prepared
-      ? kit.finish(job.prepared, { receipt, signedXml: xml, xmlFileName })
-      : await renderReceiptPdf({ receipt, signedXml: xml, xmlFileName, lookupUrl: job.page.lookupUrl, fonts: deps.fonts });
-    const pdf = await signReceiptPdf(unsigned, job.key, issuedAt);
-    files.push(xml, pdf);
-    rows.push(rowOf(receipt, job, xmlFileName));
-  }
-  const keys = await Promise.all(files.map((f) => deps.store.put(f)));
-  rows.forEach((row, i) => Object.assign(row, { xml_sha256: keys[2 * i], pdf_sha256: keys[2 * i + 1] }));
+  // Every receipt of the batch is signed and stored concurrently: the private-key operations run
+  // on the thread pool, so both cores work while the series row stays locked.
+  const rows: Insertable<ReceiptsTable>[] = await Promise.all(
+    jobs.map(async (job, i) => {
+      const receipt: Receipt = { ...job.page.receipt, symbol: series.symbol, number: first + i, issuedAt };
+      const xml = Buffer.from(await signXmlEnveloped(buildReceiptXml(receipt), job.key, { signingTime: issuedAt, insertBefore: '</TCThu></DSCKS>' }), 'utf8');
+      const xmlFileName = `bienlai-${receipt.templateSymbol}-${receipt.symbol}-${formatReceiptNumber(receipt.number)}.xml`;
+      const unsigned = job.prepared
+        ? kit.finish(job.prepared, { receipt, signedXml: xml, xmlFileName })
+        : await renderReceiptPdf({ receipt, signedXml: xml, xmlFileName, lookupUrl: job.page.lookupUrl, fonts: deps.fonts });
+      const pdf = await signReceiptPdf(unsigned, job.key, issuedAt);
+      const [xmlKey, pdfKey] = await Promise.all([deps.store.put(xml), deps.store.put(pdf)]);
+      return { ...rowOf(receipt, job, xmlFileName), xml_sha256: xmlKey, pdf_sha256: pdfKey };
+    }),
+  );
   const inserted = await trx.insertInto('receipts').values(rows).returningAll().execute();
   for (const job of jobs) if (job.afterInsert) await job.afterInsert(trx, job.page.receipt.id);
   const byId = new Map(inserted.map((r) => [r.id, r as ReceiptRow]));
