@@ -24,7 +24,7 @@ import { silentLogger } from '../src/log';
 import { startService, type RunningService } from '../src/main';
 import { loadKeyStoreFromFile } from '../src/keys/load-key-store-fs';
 import { signPdf } from '../src/signing/sign-pdf';
-import { report } from './harness';
+import { report, reachablePostgres } from './harness';
 
 const ROOT = path.resolve(__dirname, '..');
 const ADMIN = `bench-admin-${randomBytes(12).toString('hex')}`;
@@ -60,20 +60,6 @@ const percentile = (xs: number[], p: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The PostgreSQL server to measure on, when one answers. */
-async function reachablePostgres(): Promise<string | undefined> {
-  // DATABASE_URL_TEST: the test server named by the brief; bench code may read the environment
-  const url = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 1000 });
-  try {
-    await pool.query('select 1');
-    return url;
-  } catch {
-    return undefined;
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
-}
 
 /** Raw BullMQ: add (addBulk, batches of 500) → complete of `n` empty jobs, jobs/s. */
 async function rawBullmq(redisUrl: string, n = 30_000): Promise<number> {

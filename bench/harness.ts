@@ -4,6 +4,7 @@
  * results read as ratios (value / limit).
  */
 import { createHash, generateKeyPairSync, sign as rsaSign, type KeyObject } from 'node:crypto';
+import { Pool } from 'pg';
 
 /** One result line. */
 export interface BenchResult {
@@ -55,4 +56,19 @@ export async function measureRawSha256(): Promise<number> {
   for (let i = 0; i < rounds; i++) createHash('sha256').update(buf).digest();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return (buf.length * rounds) / (1024 * 1024) / seconds;
+}
+
+/** The PostgreSQL server to measure on, when one answers. */
+export async function reachablePostgres(): Promise<string | undefined> {
+  // DATABASE_URL_TEST: the test server named by the brief; bench code may read the environment
+  const url = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 1000 });
+  try {
+    await pool.query('select 1');
+    return url;
+  } catch {
+    return undefined;
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
 }

@@ -10,7 +10,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Pool } from 'pg';
 import { openDatabase, type Database } from '../src/registry/database';
 import { FsDocumentStore } from '../src/storage/fs-document-store';
 import { loadKeyStoreFromFile } from '../src/keys/load-key-store-fs';
@@ -18,7 +17,7 @@ import { loadTinosFonts } from '../src/stamp';
 import { issueReceipt } from '../src/receipts/issue-receipt';
 import { organisationKeyFromStore } from '../src/receipts/organisation-key';
 import type { ReceiptsDeps } from '../src/receipts/receipts-deps';
-import { measureRawRsa2048, report } from './harness';
+import { measureRawRsa2048, report, reachablePostgres } from './harness';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -39,20 +38,6 @@ async function rate(fn: (i: number) => Promise<void>, seconds: number, concurren
   return { perSecond: done / (Number(process.hrtime.bigint() - start) / 1e9), done };
 }
 
-/** The PostgreSQL server to measure on, when one answers. */
-async function reachablePostgres(): Promise<string | undefined> {
-  // DATABASE_URL_TEST: the test server named by the brief; bench code may read the environment
-  const url = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 1000 });
-  try {
-    await pool.query('select 1');
-    return url;
-  } catch {
-    return undefined;
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
-}
 
 async function benchOn(databaseUrl: string | undefined, limit: number, seconds: number, concurrency: number): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kyso-bench-receipts-'));

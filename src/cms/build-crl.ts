@@ -12,7 +12,8 @@ import { OID } from './oids';
 /** CRLReason codes (RFC 5280 §5.3.1). */
 export type CrlReason = 'unspecified' | 'keyCompromise' | 'cACompromise' | 'affiliationChanged' | 'superseded' | 'cessationOfOperation';
 
-const REASON_CODE: Record<CrlReason, number> = {
+/** CRLReason ENUMERATED values (RFC 5280 §5.3.1); OCSP RevokedInfo uses the same codes. */
+export const CRL_REASON_CODE: Record<CrlReason, number> = {
   unspecified: 0,
   keyCompromise: 1,
   cACompromise: 2,
@@ -61,7 +62,7 @@ export function buildCrl(input: CrlInput): Buffer {
   const entries = input.revoked.map((r) => {
     const fields = [derInteger(Buffer.from(r.serialHex, 'hex')), derTime(r.revokedAt)];
     if (r.reason) {
-      const reason = derTlv(TAG.ENUMERATED, Buffer.from([REASON_CODE[r.reason]]));
+      const reason = derTlv(TAG.ENUMERATED, Buffer.from([CRL_REASON_CODE[r.reason]]));
       fields.push(derSequence(extension(OID.cRLReason, false, reason)));
     }
     return derSequence(...fields);

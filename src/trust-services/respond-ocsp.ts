@@ -9,7 +9,7 @@ import { signatureAlgorithmId } from '../cms/der-algorithms';
 import { sliceCertificate } from '../cms/der-certificate';
 import { contextTag, derBitString, derGeneralizedTime, derOctetString, derOid, derSequence, derTlv, readChildren, readTlv, TAG } from '../cms/der-writer';
 import { OID } from '../cms/oids';
-import type { CrlReason } from '../cms/build-crl';
+import { CRL_REASON_CODE, type CrlReason } from '../cms/build-crl';
 import type { HashAlgorithm, KeyHandle } from '../keys/key-handle';
 
 /** Status of one certificate as the CA knows it. */
@@ -30,14 +30,6 @@ export interface OcspResponderConfig {
   signatureHash?: HashAlgorithm;
 }
 
-const REASON_CODE: Record<CrlReason, number> = {
-  unspecified: 0,
-  keyCompromise: 1,
-  cACompromise: 2,
-  affiliationChanged: 3,
-  superseded: 4,
-  cessationOfOperation: 5,
-};
 const CERT_ID_HASH: Record<string, string> = { [OID.sha1]: 'sha1', [OID.sha256]: 'sha256', [OID.sha384]: 'sha384', [OID.sha512]: 'sha512' };
 
 /** OCSPResponse with only a status (RFC 6960 §4.2.1): 1 malformedRequest, 2 internalError. */
@@ -108,7 +100,7 @@ export async function respondOcsp(requestDer: Uint8Array, config: OcspResponderC
     if (status.status === 'good') certStatus = Buffer.from([0x80, 0x00]);
     else if (status.status === 'unknown') certStatus = Buffer.from([0x82, 0x00]);
     else {
-      const reason = status.reason ? [derTlv(contextTag(0), derTlv(TAG.ENUMERATED, Buffer.from([REASON_CODE[status.reason]])))] : [];
+      const reason = status.reason ? [derTlv(contextTag(0), derTlv(TAG.ENUMERATED, Buffer.from([CRL_REASON_CODE[status.reason]])))] : [];
       certStatus = derTlv(contextTag(1), derGeneralizedTime(status.revokedAt), ...reason);
     }
     responses.push(derSequence(certId, certStatus, thisUpdate, nextUpdate));
