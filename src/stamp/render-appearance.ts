@@ -7,7 +7,8 @@ import {
   AppearanceLayout, AppearancePdf, AppearanceSpec, AttachmentSpec, CopySpec, OrganisationSpec, PersonalSpec, Rect, StampFonts,
 } from './appearance-spec';
 import { Canvas, drawImage, drawLine, measuringFont, openCanvas, saveCanvas, wrap } from './appearance-canvas';
-import { physicalWidthPt, preparePng, PreparedImage } from './png-image';
+import { preparePng, PreparedImage } from './png-image';
+import { sealOverSignature } from './seal-over-signature';
 import { qrOperators } from './qr-vector';
 import { assertVietnamTime } from './signing-time';
 
@@ -58,14 +59,7 @@ async function organisation(spec: OrganisationSpec, fonts: StampFonts): Promise<
   const name = requireText(spec.organisationName, 'organisation name');
   const seal = preparePng(spec.sealImage, 'seal image');
   const sig = spec.signatureImage ? preparePng(spec.signatureImage, 'signature image') : undefined;
-  const sealW = spec.sealDiameterMm ? (spec.sealDiameterMm * 72) / 25.4 : physicalWidthPt(seal);
-  const sealH = (sealW * seal.height) / seal.width;
-  const sigH = sig ? spec.signatureHeight ?? 64 : 0;
-  const sigW = sig ? (sigH * sig.width) / sig.height : 0;
-  // Appendix I, I.II.8.a: the seal covers about the left third of the signature image.
-  const sigX = sealW - sigW / 3;
-  const topW = sig ? Math.max(sealW, sigX + sigW) : sealW;
-  const topH = Math.max(sealH, sigH);
+  const { sealW, sealH, sigW, sigH, sigX, topW, topH } = sealOverSignature(spec, seal, sig);
 
   const qrSize = spec.qr ? spec.qr.size ?? 62 : 0;
   const probe = await measuringFont(fonts, 'regular');
