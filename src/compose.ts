@@ -22,6 +22,7 @@ import type { CitizenFastPath } from './web/citizen-fast-path';
 import { configureCitizenViewCache } from './documents/citizen-view-cache';
 import { scheduleAuditSeal } from './audit/seal-audit-events';
 import { createSignRequest } from './documents/sign-request';
+import { createSigningWorkers } from './documents/signing-workers';
 import { stampImagesFromDirectory } from './documents/stamp-images-fs';
 import { createStampKit } from './stamp/stamp-kit';
 import { loadTinosFonts } from './stamp/load-tinos-fonts';
@@ -128,10 +129,12 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
 
   const fonts = loadTinosFonts();
   const stamp = await createStampKit(fonts);
+  const signWorkers = config.SIGN_WORKERS > 0 ? createSigningWorkers({ size: config.SIGN_WORKERS, fonts }) : undefined;
   const keysDir = path.dirname(keysFile);
   const signRequest = createSignRequest({
     keys,
     stamp,
+    workers: signWorkers,
     documents,
     limits,
     // Per-key images beside the key configuration; the samples stand in during development.
@@ -187,6 +190,7 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
     startWorker: () => startExchangeWorker(exchange.deps, { redisUrl: config.REDIS_URL }),
     close: async () => {
       clearInterval(sealTimer);
+      await signWorkers?.close();
       await exchange.queue.close();
       await keys.close();
       await database.close();

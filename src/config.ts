@@ -3,6 +3,7 @@
  * that reads `process.env` (main.ts and the CLI pass it in). Invalid configuration stops the
  * process with every problem listed.
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
@@ -52,11 +53,18 @@ export const configSchema = z.object({
    * changes made by another API process show within this time. 0 turns the cache off.
    */
   CITIZEN_CACHE_TTL_MS: intFromEnv(1000, 0),
+  /**
+   * Worker threads that make visible signatures (PDF parsing, appearance, CMS), so that signing
+   * uses every core; 0 signs in the request thread. @defaultValue the number of cores
+   */
+  SIGN_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
 });
 
 /** Parsed configuration; derived values resolved. */
-export type Config = Omit<z.infer<typeof configSchema>, 'PUBLIC_BASE_URL'> & {
+export type Config = Omit<z.infer<typeof configSchema>, 'PUBLIC_BASE_URL' | 'SIGN_WORKERS'> & {
   PUBLIC_BASE_URL: string;
+  /** Signing worker threads (SIGN_WORKERS, else the number of cores). */
+  SIGN_WORKERS: number;
   /** Absolute DATA_DIR. */
   dataDir: string;
   /** PINs of PKCS#11 keys, from the variables named KYSO_PIN_* (the key index names which one). */
@@ -81,6 +89,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   return {
     ...c,
     PUBLIC_BASE_URL: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    SIGN_WORKERS: c.SIGN_WORKERS ?? Math.max(1, availableParallelism()),
     dataDir: path.resolve(cwd, c.DATA_DIR),
     keyPins: Object.freeze(
       Object.fromEntries(Object.entries(cleaned).filter(([k]) => k.startsWith('KYSO_PIN_'))) as Record<string, string>,

@@ -9,13 +9,13 @@
  */
 import type { HashAlgorithm } from '../keys/key-handle';
 import type { KeyStore } from '../keys/load-key-store';
-import { openPdf, type PdfLimits } from '../pdf';
-import { signPdf, type SignedPdf } from '../signing/sign-pdf';
+import type { PdfLimits } from '../pdf';
 import { formatVietnamTime, type StampKit } from '../stamp';
 import type { Actor, DocumentsDeps } from './document';
-import { signerFromCertificate, signersOf, type SignerEntry } from './document-signers';
+import { signerFromCertificate, type SignerEntry } from './document-signers';
 import { issueDocument, reserveDocumentInMemory, type DocumentMetadata, type DocumentReservation } from './register-document';
-import { checkSignRequest, resolveAppearance, type AppearanceChoice, type CopyKind } from './sign-appearance';
+import { checkSignRequest, type AppearanceChoice, type CopyKind } from './sign-appearance';
+import { runSignWork, type SignWork, type SignWorkRunner } from './sign-work';
 
 export type { AppearanceChoice, CopyKind };
 
@@ -24,6 +24,11 @@ export interface SignDocumentDeps {
   keys: Pick<KeyStore, 'get' | 'list'>;
   /** Per-process appearance caches (fonts, images), see createStampKit. */
   stamp: StampKit;
+  /**
+   * Where the CPU-bound part runs (signing-workers.ts: worker threads, so that signing uses every
+   * core while this thread serves requests and the registry). @defaultValue this thread
+   */
+  workers?: SignWorkRunner;
   /** The registry; required for `qr` and `register`. */
   documents?: DocumentsDeps;
   /** @defaultValue () => new Date() */
@@ -100,47 +105,30 @@ export async function signDocument(deps: SignDocumentDeps, input: SignDocumentIn
   checkSignRequest(input, { register, hasRegistry: Boolean(deps.documents), agencyCode: entry?.agencyCode ?? undefined });
   const key = await deps.keys.get(input.keyAlias);
   const signingTime = (deps.now ?? (() => new Date()))();
-  const limits = deps.limits?.();
-  const doc = openPdf(input.pdf, limits);
 
   const reservation: DocumentReservation | undefined =
     register && deps.documents ? reserveDocumentInMemory(deps.documents, { issuingAgencyCode: entry?.agencyCode as string, actor: input.actor }) : undefined;
-  const qr = input.qr && reservation ? { url: reservation.verificationUrl, documentId: reservation.id } : undefined;
-  const visible = resolveAppearance(deps.stamp, doc, input, {
-    certificate: key.certificate,
-    signingTime: formatVietnamTime(signingTime),
-    qr,
-  });
-  const signed: SignedPdf = await signPdf(input.pdf, key, {
+  const { pdf, keyAlias: _alias, actor: _actor, register: _register, ...options } = input;
+  const work: SignWork = {
+    ...options,
+    pdf,
     signingTime,
-    reason: input.reason,
-    location: input.location,
-    contactInfo: input.contactInfo,
-    fieldName: input.fieldName,
-    subFilter: input.subFilter,
-    certify: input.certify,
-    hash: input.hash,
-    page: visible?.page,
-    rect: visible?.rect,
-    appearance: visible?.appearance,
-    limits,
-    document: doc, // opened above to place the widget: not parsed a second time
-  });
-  const result: SignDocumentResult = {
-    bytes: signed.bytes,
-    fieldName: signed.fieldName,
-    signingTime,
-    placement: visible ? { page: visible.page, rect: visible.rect } : undefined,
+    qrCode: input.qr && reservation ? { url: reservation.verificationUrl, documentId: reservation.id } : undefined,
+    wantSigners: Boolean(reservation),
+    limits: deps.limits?.(),
   };
+  const done = deps.workers ? await deps.workers.run(work, key) : await runSignWork(deps.stamp, key, work);
+  const bytes = Buffer.concat([pdf, done.update]);
+  const result: SignDocumentResult = { bytes, fieldName: done.fieldName, signingTime, placement: done.placement };
   if (!reservation || !deps.documents) return result;
 
   const metadata: DocumentMetadata = {
     numberAndNotation: input.numberAndNotation as string,
     title: input.title as string,
     documentType: input.documentType,
-    signers: [...signersOf(doc), { ...signerOf(key.certificate), signingTime: formatVietnamTime(signingTime) }],
+    signers: [...(done.signers ?? []), { ...signerOf(key.certificate), signingTime: formatVietnamTime(signingTime) }],
   };
-  const done = await issueDocument(deps.documents, { reservation, signedBytes: signed.bytes, metadata, actor: input.actor });
-  result.document = { id: reservation.id, verificationUrl: reservation.verificationUrl, sha256: done.sha256 };
+  const issued = await issueDocument(deps.documents, { reservation, signedBytes: bytes, metadata, actor: input.actor });
+  result.document = { id: reservation.id, verificationUrl: reservation.verificationUrl, sha256: issued.sha256 };
   return result;
 }

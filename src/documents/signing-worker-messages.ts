@@ -1,0 +1,36 @@
+/**
+ * The messages between the request thread and a signing worker thread (structured-cloneable
+ * values only: bytes, strings, numbers, dates).
+ */
+import type { ErrorCode } from '../errors';
+import type { HashAlgorithm, KeyDescription, SignatureScheme } from '../keys/key-handle';
+import type { SignWork, SignWorkResult } from './sign-work';
+
+/** The public part of a key, sent with each job (the private key never leaves its thread). */
+export interface PublicKeyInfo {
+  alias: string;
+  certificate: Uint8Array;
+  chain: Uint8Array[];
+  key: KeyDescription;
+  scheme: SignatureScheme;
+}
+
+/** An error crossing the thread boundary: an AppError keeps its stable code. */
+export interface WireError {
+  code?: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+  stack?: string;
+}
+
+export type ToWorker =
+  | { type: 'job'; job: number; work: SignWork; key: PublicKeyInfo }
+  | { type: 'signed'; id: number; signature: Uint8Array }
+  | { type: 'sign-failed'; id: number; error: WireError };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'broken'; message: string }
+  | { type: 'sign'; job: number; id: number; data: Uint8Array; hash: HashAlgorithm }
+  | { type: 'done'; job: number; result: SignWorkResult }
+  | { type: 'failed'; job: number; error: WireError };
