@@ -16,7 +16,6 @@ import { fetchPost } from './post-signed';
 import { createBullDeliveryQueue, type BullDeliveryQueue } from './queue-bullmq';
 import { createExchangeBatches } from './exchange-batches';
 import { rememberingFileStore } from './remembering-file-store';
-import { cachedAttachmentVerifier, type VerificationCacheOptions } from './verification-cache';
 
 /** What {@link buildExchange} needs. */
 export interface BuildExchangeInput {
@@ -30,27 +29,23 @@ export interface BuildExchangeInput {
   queueName?: string;
   keys?: KeyStore;
   options?: Partial<ExchangeOptions>;
-  /**
-   * Reuse of VALID reports for identical attachments (see verification-cache.ts); pass the trust
-   * anchors' identity as `trustKey` when `verify`'s trust store can change. `false` verifies every
-   * copy. @defaultValue {} (cache on, keyed to the verifier's fixed trust store)
-   */
-  verificationCache?: VerificationCacheOptions | false;
 }
 
 /** The exchange dependencies plus the queue (close it on shutdown). */
 export function buildExchange(input: BuildExchangeInput): { deps: ExchangeDeps; queue: BullDeliveryQueue } {
   const queue = createBullDeliveryQueue({ redisUrl: input.redisUrl, queueName: input.queueName, logger: input.logger });
   const keys = input.keys;
-  const verifyOnce = async (bytes: Buffer) => {
+  // every attachment is verified (no cache by content: a verdict may change with trust or
+  // revocation state); the report's whole-file SHA-256 spares the caller a second hash
+  const verifyAttachment = async (bytes: Buffer) => {
     const report = await input.verify(bytes);
-    return { verdict: report.verdict, report };
+    return { verdict: report.verdict, report, sha256: report.document?.sha256 };
   };
   const deps: ExchangeDeps = {
     db: input.db,
     agencies: createSqlAgencyDirectory(input.db),
     files: rememberingFileStore(input.files),
-    verifyAttachment: input.verificationCache === false ? verifyOnce : cachedAttachmentVerifier(verifyOnce, input.verificationCache ?? {}),
+    verifyAttachment,
     queue,
     http: fetchPost,
     logger: input.logger,

@@ -43,13 +43,19 @@ export interface AttachmentVerification {
   verdict: DocumentVerdict;
   /** The full report (returned to the sender when the attachment is refused). */
   report: unknown;
+  /**
+   * SHA-256 (hex) of the verified bytes when the verifier computed it anyway (verifyPdf's
+   * report.document.sha256), so that the caller does not hash the attachment a second time.
+   */
+  sha256?: string;
 }
 
 /**
- * Judges an attached PDF (wraps verifyPdf with the server's VerificationContext). `sha256` (hex),
- * when given, is the digest of `bytes` the caller already computed.
+ * Judges an attached PDF (wraps verifyPdf with the server's VerificationContext). Called for every
+ * attachment of every message: verdicts are not cached, so trust and revocation changes apply to
+ * the next message at once.
  */
-export type AttachmentVerifier = (bytes: Buffer, sha256?: string) => Promise<AttachmentVerification>;
+export type AttachmentVerifier = (bytes: Buffer) => Promise<AttachmentVerification>;
 
 /** The delivery queue as the use cases see it. */
 export interface DeliveryQueue {

@@ -100,11 +100,12 @@ async function verifyAndStore(deps: ExchangeDeps, attachments: IncomingAttachmen
     if (a.data.subarray(0, 5).toString('latin1') !== '%PDF-') {
       throw new AppError('EXCHANGE_ATTACHMENT_REJECTED', `The attachment "${a.name}" is not a PDF.`, { attachment: a.name });
     }
-    const sha256 = createHash('sha256').update(a.data).digest('hex');
-    const { verdict, report } = await deps.verifyAttachment(a.data, sha256);
+    const { verdict, report, sha256: verified } = await deps.verifyAttachment(a.data);
     if (isRefused(verdict, deps.options.acceptIndeterminate)) {
       throw new AppError('EXCHANGE_ATTACHMENT_REJECTED', `The attachment "${a.name}" did not pass verification (${verdict}).`, { attachment: a.name, verdict, report });
     }
+    // the verifier hashes the whole file anyway; hash here only when it did not say
+    const sha256 = verified ?? createHash('sha256').update(a.data).digest('hex');
     const storageKey = await deps.files.put(a.data, sha256);
     stored.push({ ordinal, name: a.name, contentType: 'application/pdf', size: a.data.length, sha256, storageKey, verdict });
   }
