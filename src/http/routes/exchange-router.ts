@@ -22,7 +22,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { assertAdmin, principalOf, requireAuth, type Authenticator } from '../auth';
-import { readMultipart } from '../multipart';
+import { readExchangeMultipart } from '../exchange-multipart';
 import { envelopeSchema } from '../../exchange/envelope';
 import type { ExchangeDeps } from '../../exchange/exchange-deps';
 import { sendMessage } from '../../exchange/send-message';
@@ -59,6 +59,16 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string)
   return r.data;
 }
 
+/**
+ * A JSON answer for the hot POSTs (send, ack), written directly: express's res.json adds an ETag
+ * (a SHA-1 of the body), which no client can use on a POST answer, and several header passes.
+ */
+function answerJson(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 const DAY = 86_400_000;
 function timeRange(req: Request): { since: Date; until: Date } {
   const q = parseWith(z.object({ from: z.string().datetime({ offset: true }).optional(), to: z.string().datetime({ offset: true }).optional() }), req.query, 'time range');
@@ -80,7 +90,11 @@ export function createExchangeRouter(deps: ExchangeRouterDeps): Router {
 
   router.post(`${base}/messages`, auth, available, async (req, res) => {
     const from = agencyOf(res);
-    const body = await readMultipart(req, { maxBytes: x.options.maxAttachmentBytes, maxFiles: x.options.maxAttachments + 1 });
+    // one more file than allowed reaches sendMessage, which names the limit; the body may hold
+    // the attachments' total, the envelope (4 MiB at most) and the multipart framing
+    const body = await readExchangeMultipart(req, {
+      maxFileBytes: x.options.maxAttachmentBytes, maxFiles: x.options.maxAttachments + 1, maxBodyBytes: x.options.maxTotalBytes + 5 * 1024 * 1024,
+    });
     let raw: unknown;
     try {
       raw = JSON.parse(body.fields.envelope ?? '');
@@ -90,7 +104,7 @@ export function createExchangeRouter(deps: ExchangeRouterDeps): Router {
     const envelope = parseWith(envelopeSchema, raw, 'envelope');
     const attachments = body.files.filter((f) => f.field === 'attachments')
       .map((f) => ({ name: f.filename || 'attachment.pdf', contentType: f.mimeType, data: f.data }));
-    res.status(202).json(await sendMessage(x, from, envelope, attachments));
+    answerJson(res, 202, await sendMessage(x, from, envelope, attachments));
   });
 
   const xml = express.text({ type: ['application/xml', 'text/xml'], limit: `${Math.ceil((x.options.maxTotalBytes * 4) / 3 / 1024 / 1024) + 1}mb` });
@@ -134,7 +148,7 @@ export function createExchangeRouter(deps: ExchangeRouterDeps): Router {
   });
 
   router.post(`${base}/inbox/:id/ack`, auth, available, async (req, res) => {
-    res.json(await ackInboxMessage(x, agencyOf(res), String(req.params.id)));
+    answerJson(res, 200, await ackInboxMessage(x, agencyOf(res), String(req.params.id)));
   });
 
   router.get(`${base}/statuses`, auth, available, async (req, res) => {
