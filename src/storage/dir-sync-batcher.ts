@@ -6,8 +6,7 @@
  * but its own fsync), and while a batch runs the next one collects — a request that arrives
  * during a running fsync cannot ride on it, since its rename may have come after the fsync began.
  */
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, fsync, openSync } from 'node:fs';
 
 /** Error codes of filesystems that refuse fsync on a directory (the rename is still atomic). */
 const UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EISDIR', 'EBADF']);
@@ -58,14 +57,27 @@ export class DirSyncBatcher {
   }
 }
 
-/** fsync one directory; filesystems that refuse it count as done. */
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    await fh.sync();
-  } catch (e) {
-    if (!UNSUPPORTED.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
-  } finally {
-    await fh.close();
-  }
+/**
+ * fsync one directory; filesystems that refuse it count as done. Only the fsync goes to the
+ * thread pool: opening and closing a directory this process has just written into does no I/O
+ * (its inode is cached), and each round trip through the pool costs two thread wake-ups.
+ */
+function fsyncDir(dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let fd: number;
+    try {
+      fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    } catch (e) {
+      return reject(e);
+    }
+    fsync(fd, (e) => {
+      try {
+        closeSync(fd);
+      } catch {
+        // the fsync's outcome is what counts; a close error of a read-only directory fd loses nothing
+      }
+      if (e && !UNSUPPORTED.has(e.code ?? '')) reject(e);
+      else resolve();
+    });
+  });
 }

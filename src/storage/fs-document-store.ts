@@ -1,15 +1,23 @@
 /**
  * Filesystem adapter of the DocumentStore port: `${root}/ab/cd/<sha256>` (two levels of fan-out
  * so no directory grows past 65,536 entries). A file is written to a temporary name in the same
- * directory, fdatasynced, then renamed into place: readers never see a half-written file, and a
- * crash leaves at worst a stray `.tmp-*` file, never a wrong one. A put resolves only once the
- * directory holding the new name (and any directory it had to create) is fsynced too; concurrent
- * puts share those directory fsyncs (group commit, {@link DirSyncBatcher}), so many files in
- * flight cost one directory fsync per directory and batch instead of one per file.
+ * directory with O_DSYNC (the write returns once data and size are on disk, as write + fdatasync
+ * would), then renamed into place: readers never see a half-written file, and a crash leaves at
+ * worst a stray `.tmp-*` file, never a wrong one. A put resolves only once the directory holding
+ * the new name (and any directory it had to create) is fsynced too; concurrent puts share those
+ * directory fsyncs (group commit, {@link DirSyncBatcher}), so many files in flight cost one
+ * directory fsync per directory and batch instead of one per file.
+ *
+ * Cost: every asynchronous fs call is a round trip through libuv's thread pool (two thread
+ * wake-ups, a promise), which on a 2-core machine cost more CPU than the syscalls themselves. A
+ * put of a new file makes four: open, write (O_DSYNC), rename, and its share of the directory
+ * fsync. It no longer stats first: a file already stored is simply written again under the same
+ * name (same key, same bytes, so the rename changes nothing a reader could see), which costs a
+ * duplicate put a write but saves every new file a round trip.
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { closeSync, constants, fdatasync, open, write } from 'node:fs';
+import { mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
 import { contentKey, isContentKey, type DocumentStore } from './document-store';
@@ -47,12 +55,6 @@ export class FsDocumentStore implements DocumentStore {
   private async write(key: string, bytes: Uint8Array): Promise<string> {
     const finalPath = this.pathOf(key);
     const dir = path.dirname(finalPath);
-    // Already stored (content-addressed: same key, same bytes). Another process may have renamed
-    // it a moment ago without its directory fsync yet, so the answer still waits for one.
-    if (await this.has(key)) {
-      await this.syncDirs([dir], key);
-      return key;
-    }
     let parents: string[] = [];
     let parentsSynced: Promise<void> | undefined;
     let tmp = '';
@@ -133,13 +135,29 @@ export class FsDocumentStore implements DocumentStore {
   }
 }
 
-/** Writes `bytes` to a new file `file` and fdatasyncs it (data and the size needed to read it back). */
-async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
-  const fh = await open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
-  try {
-    await fh.writeFile(bytes);
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
+/** Writes `bytes` to a new file `file`, durably (O_DSYNC: data and size on disk when write returns). */
+function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_DSYNC, 0o644, (err, fd) => {
+      if (err) return reject(err);
+      const done = (e: Error | null) => {
+        try {
+          closeSync(fd); // no I/O: the data is already durable
+        } catch (closeError) {
+          e ??= closeError as Error;
+        }
+        if (e) reject(e);
+        else resolve();
+      };
+      const next = (offset: number) =>
+        write(fd, bytes, offset, bytes.length - offset, null, (e, written) => {
+          if (e) return done(e);
+          if (offset + written < bytes.length) return next(offset + written);
+          done(null);
+        });
+      // O_DSYNC syncs on write, and an empty file has none: its new inode is synced explicitly
+      if (bytes.length === 0) fdatasync(fd, done);
+      else next(0);
+    });
+  });
 }

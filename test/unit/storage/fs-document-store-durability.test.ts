@@ -47,10 +47,20 @@ describe('FsDocumentStore durability', () => {
   test('when many different files are put at once, then all are stored with no temporary file left', async () => {
     const root = await tempDir();
     const store = new FsDocumentStore(root);
-    const files = Array.from({ length: 40 }, (_, i) => Buffer.from(`file ${i}`));
+    const files = [Buffer.alloc(0), ...Array.from({ length: 40 }, (_, i) => Buffer.from(`file ${i}`))];
     const keys = await Promise.all(files.map((f) => store.put(f)));
     for (const [i, key] of keys.entries()) expect((await store.get(key))?.equals(files[i])).toBe(true);
     for (const key of keys) expect(await readdir(path.dirname(store.pathOf(key)))).not.toContainEqual(expect.stringMatching(/^\.tmp-/));
+  });
+
+  test('when a stored file is put again, then it is written over with the same bytes and no temporary file is left', async () => {
+    const root = await tempDir();
+    const store = new FsDocumentStore(root);
+    const bytes = Buffer.from('stored twice, one after the other');
+    const key = await store.put(bytes);
+    expect(await new FsDocumentStore(root).put(bytes)).toBe(key); // a fresh store knows no directory yet
+    expect(await readdir(path.dirname(store.pathOf(key)))).toEqual([key]);
+    expect((await store.get(key))?.equals(bytes)).toBe(true);
   });
 
   test('when a stored directory is removed behind the store, then the next put creates it again', async () => {
