@@ -4,8 +4,11 @@
  * registered with the tax authority), number 1..9 999 999 restarting each 1 January per
  * (collector MST, template, symbol). The number is taken with a row lock in the caller's
  * transaction, the same one that inserts the receipt: a failed issue rolls the number back.
+ * Two ways to take numbers, both gapless: under the lock first ({@link allocateReceiptNumbers}), or
+ * optimistically ({@link peekNextReceiptNumber} without a lock, then {@link claimReceiptNumbers}
+ * in the inserting transaction, which succeeds only if nobody numbered in between).
  */
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { AppError } from '../errors';
 import type { Tables } from '../registry/tables';
 import type { TemplateSymbol } from './receipt-tables';
@@ -110,4 +113,55 @@ export async function allocateReceiptNumbers(trx: Transaction<Tables>, key: Seri
     });
   }
   return Number(row.number);
+}
+
+/**
+ * The next free number of a series as last committed, without a lock (1 for a series not yet
+ * used). Only a guess: {@link claimReceiptNumbers} checks it in the transaction that inserts.
+ */
+export async function peekNextReceiptNumber(db: Kysely<Tables>, key: SeriesKey): Promise<number> {
+  assertSeriesKey(key);
+  const row = await db
+    .selectFrom('receipt_series')
+    .select('next_number')
+    .where('collector_tax_code', '=', key.collectorTaxCode)
+    .where('template_symbol', '=', key.templateSymbol)
+    .where('symbol', '=', key.symbol)
+    .executeTakeFirst();
+  return row ? Number(row.next_number) : 1;
+}
+
+/**
+ * Takes the numbers `first`..`first + count - 1` inside `trx` if they are still the next ones
+ * (compare-and-set on next_number, one statement that also takes the row lock until commit);
+ * false when another issuer numbered in between or fewer than `count` numbers remain. Numbers are
+ * taken in the transaction that inserts their receipts, so gapless as with
+ * {@link allocateReceiptNumbers} (Decree 123 Art. 32.2.c).
+ */
+export async function claimReceiptNumbers(trx: Transaction<Tables>, key: SeriesKey, first: number, count: number): Promise<boolean> {
+  assertSeriesKey(key);
+  if (!Number.isInteger(first) || first < 1 || !Number.isInteger(count) || count < 1) {
+    throw new AppError('INTERNAL', 'A number claim takes at least one number from 1.');
+  }
+  if (first + count - 1 > MAX_RECEIPT_NUMBER) return false;
+  const next = first + count;
+  const row =
+    first === 1
+      ? // a series nobody used yet has no row: create it already advanced, or advance it if it is still at 1
+        await trx
+          .insertInto('receipt_series')
+          .values({ collector_tax_code: key.collectorTaxCode, template_symbol: key.templateSymbol, symbol: key.symbol, next_number: next })
+          .onConflict((oc) => oc.columns(['collector_tax_code', 'template_symbol', 'symbol']).doUpdateSet({ next_number: next }).where('receipt_series.next_number', '=', 1))
+          .returning('next_number')
+          .executeTakeFirst()
+      : await trx
+          .updateTable('receipt_series')
+          .set({ next_number: next })
+          .where('collector_tax_code', '=', key.collectorTaxCode)
+          .where('template_symbol', '=', key.templateSymbol)
+          .where('symbol', '=', key.symbol)
+          .where('next_number', '=', first)
+          .returning('next_number')
+          .executeTakeFirst();
+  return row !== undefined;
 }

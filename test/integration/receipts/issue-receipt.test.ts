@@ -94,6 +94,32 @@ describe('issueReceipt on postgres', () => {
     expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
+  test('when another issuer (another process) numbers on the series while a batch is signed, then the batch is numbered again under the lock', async () => {
+    const other = receiptsDeps(database); // its own batcher, as another API process would have
+    let interfered: Promise<unknown> | undefined;
+    const base = receiptsDeps(database);
+    const deps = receiptsDeps(database, {
+      store: {
+        put: async (bytes) => {
+          // the first file of the first attempt: the other issuer takes number 1 meanwhile
+          interfered ??= issueReceipt(other, request('key-other-process'), 'test');
+          await interfered;
+          return base.store.put(bytes);
+        },
+        get: (k) => base.store.get(k),
+        has: (k) => base.store.has(k),
+      },
+    });
+    const mine = await issueReceipt(deps, request('key-mine'), 'test');
+    const theirs = (await interfered) as { number: number };
+    expect(theirs.number).toBe(1);
+    expect(mine.number).toBe(2);
+    // the files were made again with the number finally taken
+    expect((await base.store.get(mine.xmlSha256))!.toString('utf8')).toContain('<SBLai>2</SBLai>');
+    const numbers = (await database.db.selectFrom('receipts').select('number').orderBy('number').execute()).map((r) => Number(r.number));
+    expect(numbers).toEqual([1, 2]);
+  });
+
   test('when an item names a fee missing from the catalogue, then FEE_NOT_FOUND and no number is used', async () => {
     const deps = receiptsDeps(database);
     const err = await issueReceipt(deps, request('key-notfound', { items: [{ procedureCode: 'X', feeCode: 'Y', quantity: 1 }] }), 'test').catch((e) => e);

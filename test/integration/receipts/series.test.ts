@@ -5,6 +5,8 @@ import type { Tables } from '../../../src/registry/tables';
 import '../../../src/receipts/receipt-tables';
 import {
   allocateReceiptNumber,
+  claimReceiptNumbers,
+  peekNextReceiptNumber,
   receiptSymbolFor,
   type SeriesKey,
 } from '../../../src/receipts/series';
@@ -109,6 +111,35 @@ describe.each(['pglite', 'postgres'] as const)('receipt numbering on %s', (kind)
       .execute(async (trx) => allocateReceiptNumber(trx, key))
       .catch((e) => e);
     expect(isAppError(err, 'RECEIPT_SERIES_EXHAUSTED')).toBe(true);
+  });
+
+  test('when numbers are claimed optimistically, then only the claim that saw the current counter wins, and a failed claim takes nothing', async () => {
+    expect(await peekNextReceiptNumber(database.db, key)).toBe(1); // no series row yet
+    const claim = (first: number, count: number, fail = false) =>
+      database.db
+        .transaction()
+        .execute(async (trx) => {
+          const ok = await claimReceiptNumbers(trx, key, first, count);
+          if (ok) for (let n = first; n < first + count; n++) await insertReceipt(trx, n);
+          if (fail) throw new Error('storing failed');
+          return ok;
+        })
+        .catch((e: Error) => e.message);
+    expect(await claim(1, 3)).toBe(true); // creates the series row
+    expect(await claim(1, 2)).toBe(false); // a second issuer that read 1 before the first committed
+    expect(await peekNextReceiptNumber(database.db, key)).toBe(4);
+    expect(await claim(4, 2, true)).toBe('storing failed');
+    expect(await peekNextReceiptNumber(database.db, key)).toBe(4); // rolled back with its receipts
+    expect(await claim(4, 1)).toBe(true);
+    expect(await numbers(database)).toEqual([1, 2, 3, 4]);
+  });
+
+  test('when a claim would pass 9 999 999, then it takes nothing', async () => {
+    await database.db.transaction().execute(async (trx) => allocateReceiptNumber(trx, key));
+    await database.db.updateTable('receipt_series').set({ next_number: 9_999_999 }).execute();
+    expect(await database.db.transaction().execute((trx) => claimReceiptNumbers(trx, key, 9_999_999, 2))).toBe(false);
+    expect(await database.db.transaction().execute((trx) => claimReceiptNumbers(trx, key, 9_999_999, 1))).toBe(true);
+    expect(await peekNextReceiptNumber(database.db, key)).toBe(10_000_000);
   });
 
   test('when two series differ only by symbol (year), then each starts at 1', async () => {
