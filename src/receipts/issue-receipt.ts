@@ -12,6 +12,7 @@ import { crockfordBase32, newAccessToken } from '../documents/document-ids';
 import { randomBytes } from 'node:crypto';
 import type { Tables } from '../registry/tables';
 import { amountInWords } from './amount-in-words';
+import { IdempotencyLookup } from './idempotency-lookup';
 import { issueBatch, type PreparedIssue } from './issue-batch';
 import type { UnnumberedReceipt } from './receipt-layout';
 import { type ReceiptItem, type RelatedReceipt, receiptTitleFor } from './receipt-model';
@@ -133,8 +134,13 @@ export function parseRequest(input: unknown): ReceiptRequest {
   return parsed.data;
 }
 
-async function findByIdempotencyKey(deps: ReceiptsDeps, taxCode: string, key: string): Promise<ReceiptRow | undefined> {
-  return deps.db.selectFrom('receipts').selectAll().where('collector_tax_code', '=', taxCode).where('idempotency_key', '=', key).executeTakeFirst();
+/** One grouped lookup per database (idempotency-lookup.ts). */
+const lookups = new WeakMap<ReceiptsDeps['db'], IdempotencyLookup>();
+
+function findByIdempotencyKey(deps: ReceiptsDeps, taxCode: string, key: string): Promise<ReceiptRow | undefined> {
+  let lookup = lookups.get(deps.db);
+  if (!lookup) lookups.set(deps.db, (lookup = new IdempotencyLookup(deps.db)));
+  return lookup.find(taxCode, key);
 }
 
 function replay(deps: ReceiptsDeps, row: ReceiptRow, fingerprint: string): IssuedReceipt {
