@@ -44,7 +44,10 @@ export class SeriesBatcher<J, R> {
       }
       const fresh = [{ job, resolve, reject }];
       this.queues.set(key, fresh);
-      void this.drain(key, fresh);
+      // Start on setImmediate, not at once: the issues submitted in this turn of the event loop
+      // (e.g. issuers answered by the same commit) join the first batch instead of waiting for a
+      // batch of one. No timer: a lone issue waits for nothing.
+      setImmediate(() => void this.drain(key, fresh));
     });
   }
 

@@ -13,10 +13,22 @@ function recorder() {
 }
 
 describe('SeriesBatcher', () => {
+  const nextTurn = () => new Promise((r) => setImmediate(r));
+
+  test('when jobs are submitted in the same turn of the event loop, then they share the first batch, in order', async () => {
+    const { batches, run } = recorder();
+    const batcher = new SeriesBatcher(run);
+    const results = await Promise.all(['a', 'b', 'c'].map((j) => batcher.submit('s1', j)));
+    expect(results).toEqual(['done:a', 'done:b', 'done:c']);
+    expect(batches).toEqual([['a', 'b', 'c']]);
+  });
+
   test('when jobs arrive while a batch runs, then they are committed together in the next batch, in order', async () => {
     const { batches, run } = recorder();
     const batcher = new SeriesBatcher(run);
-    const results = await Promise.all(['a', 'b', 'c', 'd'].map((j) => batcher.submit('s1', j)));
+    const first = batcher.submit('s1', 'a');
+    await nextTurn(); // the batch of 'a' has started
+    const results = await Promise.all([first, ...['b', 'c', 'd'].map((j) => batcher.submit('s1', j))]);
     expect(results).toEqual(['done:a', 'done:b', 'done:c', 'done:d']);
     expect(batches).toEqual([['a'], ['b', 'c', 'd']]);
   });
@@ -24,7 +36,9 @@ describe('SeriesBatcher', () => {
   test('when a batch fails, then its jobs are retried one by one and only the bad one fails', async () => {
     const { batches, run } = recorder();
     const batcher = new SeriesBatcher(run);
-    const settled = await Promise.allSettled(['a', 'b', 'bad', 'c'].map((j) => batcher.submit('s1', j)));
+    const first = batcher.submit('s1', 'a');
+    await nextTurn();
+    const settled = await Promise.allSettled([first, ...['b', 'bad', 'c'].map((j) => batcher.submit('s1', j))]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect(batches).toEqual([['a'], ['b', 'bad', 'c'], ['b'], ['bad'], ['c']]);
   });
@@ -33,6 +47,6 @@ describe('SeriesBatcher', () => {
     const { batches, run } = recorder();
     const batcher = new SeriesBatcher(run, { maxBatch: 2 });
     await Promise.all([batcher.submit('s1', 'a'), batcher.submit('s2', 'x'), batcher.submit('s1', 'b'), batcher.submit('s1', 'c'), batcher.submit('s1', 'd')]);
-    expect(batches).toEqual([['a'], ['x'], ['b', 'c'], ['d']]);
+    expect(batches).toEqual([['a', 'b'], ['x'], ['c', 'd']]);
   });
 });
