@@ -139,12 +139,12 @@ export interface AckRequest {
  */
 export async function acknowledgeDeliveries(db: Kysely<Tables>, acks: readonly AckRequest[]): Promise<Acknowledgement[]> {
   if (acks.length === 0) return [];
+  // one json parameter rather than six arrays that pg would escape element by element
+  const batch = JSON.stringify(acks.map((a, n) => ({ message_id: a.messageId, receiver_code: a.receiverCode, status_id: a.statusId, description: a.description, at: a.at.toISOString(), n })));
   const r = await sql<{ n: number; status: TransportStatus | null; acked: boolean; relay: boolean | null; from_code: string | null }>`
     with v as (
-      select * from unnest(
-        ${acks.map((a) => a.messageId)}::text[], ${acks.map((a) => a.receiverCode)}::text[], ${acks.map((a) => a.statusId)}::text[],
-        ${acks.map((a) => a.description)}::text[], ${acks.map((a) => a.at.toISOString())}::timestamptz[], ${acks.map((_, i) => i)}::int[]
-      ) as v(message_id, receiver_code, status_id, description, at, n)),
+      select * from jsonb_to_recordset(${batch}::jsonb)
+        as v(message_id text, receiver_code text, status_id text, description text, at timestamptz, n int)),
     u as (
       update exchange_deliveries e
       set status = 'acknowledged', acknowledged_at = now(), updated_at = now()

@@ -52,35 +52,34 @@ export interface MessageRecord {
  */
 export async function insertAcceptedMessages(db: Kysely<Tables>, ms: readonly AcceptedMessage[]): Promise<boolean[]> {
   if (ms.length === 0) return [];
-  const att = ms.flatMap((m) => m.attachments.map((a) => ({ m, a })));
-  const dl = ms.flatMap((m) => m.receivers.map((r) => ({ m, r })));
+  // the batch travels as ONE json parameter: pg would otherwise escape every element of ~20
+  // text/jsonb arrays (each envelope twice over), the largest allocation of a relayed message
+  const batch = JSON.stringify(ms.map((m) => ({
+    id: m.id, document_id: m.envelope.documentId, from_code: m.envelope.from.organId, envelope: m.envelope,
+    business_doc_type: m.envelope.business.docType, refers_to: m.refersTo, due_date: m.envelope.dueDate ?? null,
+    origin_axis: m.originAxis, created_at: m.at.toISOString(), receivers: m.receivers,
+    // an absent report (undefined, left out by JSON.stringify) is stored as SQL NULL
+    attachments: m.attachments.map((a) => ({ ordinal: a.ordinal, name: a.name, content_type: a.contentType, size: a.size, sha256: a.sha256, storage_key: a.storageKey, verdict: a.verdict, report: a.report })),
+  })));
   const { rows } = await sql<{ id: string }>`
     with v as (
-      select * from unnest(
-        ${ms.map((m) => m.id)}::text[], ${ms.map((m) => m.envelope.documentId)}::text[], ${ms.map((m) => m.envelope.from.organId)}::text[],
-        ${ms.map((m) => JSON.stringify(m.envelope))}::jsonb[], ${ms.map((m) => m.envelope.business.docType)}::smallint[],
-        ${ms.map((m) => m.refersTo)}::text[], ${ms.map((m) => m.envelope.dueDate ?? null)}::date[], ${ms.map((m) => m.originAxis)}::text[],
-        ${ms.map((m) => m.at.toISOString())}::timestamptz[]
-      ) as v(id, document_id, from_code, envelope, business_doc_type, refers_to, due_date, origin_axis, created_at)),
+      select * from jsonb_to_recordset(${batch}::jsonb) as v(
+        id text, document_id text, from_code text, envelope jsonb, business_doc_type smallint, refers_to text, due_date date,
+        origin_axis text, created_at timestamptz, receivers jsonb, attachments jsonb)),
     m as (
       insert into exchange_messages (id, document_id, from_code, envelope, business_doc_type, refers_to, due_date, origin_axis, created_at)
-      select * from v
+      select id, document_id, from_code, envelope, business_doc_type, refers_to, due_date, origin_axis, created_at from v
       on conflict (from_code, document_id) where business_doc_type = 0 do nothing
       returning id, from_code, created_at),
     a as (
       insert into exchange_attachments (message_id, ordinal, name, content_type, size, sha256, storage_key, verdict, report)
-      select a.* from unnest(
-        ${att.map((x) => x.m.id)}::text[], ${att.map((x) => x.a.ordinal)}::int[], ${att.map((x) => x.a.name)}::text[],
-        ${att.map((x) => x.a.contentType)}::text[], ${att.map((x) => x.a.size)}::bigint[], ${att.map((x) => x.a.sha256)}::text[],
-        ${att.map((x) => x.a.storageKey)}::text[], ${att.map((x) => x.a.verdict)}::text[],
-        ${att.map((x) => (x.a.report === undefined ? null : JSON.stringify(x.a.report)))}::jsonb[]
-      ) as a(message_id, ordinal, name, content_type, size, sha256, storage_key, verdict, report)
-      where a.message_id in (select id from m)),
+      select m.id, a.ordinal, a.name, a.content_type, a.size, a.sha256, a.storage_key, a.verdict, a.report
+      from v join m on m.id = v.id
+      cross join jsonb_to_recordset(v.attachments) as a(ordinal int, name text, content_type text, size bigint, sha256 text, storage_key text, verdict text, report jsonb)),
     d as (
       insert into exchange_deliveries (message_id, receiver_code, status, created_at, updated_at)
-      select d.message_id, d.receiver_code, 'queued', m.created_at, m.created_at
-      from unnest(${dl.map((x) => x.m.id)}::text[], ${dl.map((x) => x.r)}::text[]) as d(message_id, receiver_code)
-      join m on m.id = d.message_id),
+      select m.id, r.code, 'queued', m.created_at, m.created_at
+      from v join m on m.id = v.id cross join jsonb_array_elements_text(v.receivers) as r(code)),
     t as (
       insert into exchange_trace (message_id, agency_code, event, at)
       select id, from_code, 'accepted', created_at from m)
