@@ -4,19 +4,29 @@
  * prepared page, apply the PAdES signature; store the files, insert the rows, run the
  * after-insert steps, commit. Everything that does not depend on the number (pricing, words, ids,
  * QR, the page body) was done before.
+ *
+ * Optimistic first: the next number is read without a lock (or, while the batch before on the
+ * same series is still in flight, taken as the one after that batch's numbers), the receipts are
+ * signed and their files stored durably (fsync) with the numbers that follow, and only then one
+ * short transaction claims exactly those numbers (compare-and-set), inserts the rows and commits.
+ * So the series row is locked for the INSERT and COMMIT only, not through signatures and fsyncs;
+ * embedded PGlite (one connection) stays free meanwhile; and the next batch signs while this one
+ * waits for its fsyncs. If the numbers were taken by someone else in between (another process,
+ * or the batch before failed), the work is redone under the lock, which always progresses. Either
+ * way the numbers are taken in the transaction that records the receipts (Decree 123 Art.
+ * 32.2.c) and the files are durable before it commits.
  */
 import type { Insertable, Transaction } from 'kysely';
-import { hashAccessToken } from '../documents/document-ids';
-import { AppError } from '../errors';
 import type { KeyHandle } from '../keys/key-handle';
 import type { Tables } from '../registry/tables';
 import type { ReceiptPageText } from './receipt-layout';
 import type { Receipt } from './receipt-model';
 import { renderReceiptPdf } from './receipt-pdf';
 import type { PreparedReceiptPdf, ReceiptPdfKit } from './receipt-pdf-kit';
+import { recordOf, type RecordedReceipt } from './receipt-record';
 import type { ReceiptKind, ReceiptsTable } from './receipt-tables';
 import { buildReceiptXml } from './receipt-xml';
-import type { ReceiptRow, ReceiptsDeps } from './receipts-deps';
+import type { IssuedRow, ReceiptsDeps } from './receipts-deps';
 import { allocateReceiptNumbers, claimReceiptNumbers, formatReceiptNumber, MAX_RECEIPT_NUMBER, peekNextReceiptNumber, receiptSymbolFor, type SeriesKey } from './series';
 import { signReceiptPdf } from './sign-receipt-pdf';
 import { signXmlEnveloped } from './xml-signature';
@@ -36,50 +46,85 @@ export interface PreparedIssue {
   afterInsert?: (trx: Transaction<Tables>, receiptId: string) => Promise<void>;
 }
 
+/** What a batch tells the next batch of its series, so that it can number right after it before it commits. */
+export interface Numbering {
+  /** The series and the first number after this batch's, once chosen; undefined when it numbers under the lock. */
+  readonly next: Promise<{ series: SeriesKey; first: number } | undefined>;
+  /** Settles when the batch is done: true if it committed the numbers announced in `next`. */
+  readonly committed: Promise<boolean>;
+}
+
+/** A batch under way: its numbering (for the next batch) and its rows, in job order. */
+export interface IssuingBatch {
+  numbering: Numbering;
+  rows: Promise<IssuedRow[]>;
+}
+
 /** The year changed between taking the symbol and the time of issue: the symbol must be taken again. */
 class YearChanged extends Error {}
 
-/**
- * Issues `jobs` (same collector and template); rows in job order. Optimistic first: the next
- * number is read without a lock, the receipts are signed and their files stored durably (fsync)
- * with the numbers that follow it, and only then one short transaction claims exactly those
- * numbers (compare-and-set), inserts the rows and commits. So the series row is locked for the
- * INSERT and COMMIT only, not through the signatures and fsyncs, and embedded PGlite (one
- * connection) stays free for other queries meanwhile. If another issuer numbered in between
- * (another process) the work is redone under the lock, which always progresses. Either way the
- * numbers are taken in the transaction that records the receipts (Decree 123 Art. 32.2.c) and the
- * files are durable before it commits.
- */
-export async function issueBatch(deps: ReceiptsDeps, kit: ReceiptPdfKit, jobs: PreparedIssue[]): Promise<ReceiptRow[]> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return (await optimistic(deps, kit, jobs)) ?? (await underLock(deps, kit, jobs));
-    } catch (e) {
-      if (!(e instanceof YearChanged) || attempt > 0) throw e;
+/** Issues `jobs` (same collector and template), right after `before` when it is still in flight. */
+export function issueBatch(deps: ReceiptsDeps, kit: ReceiptPdfKit, jobs: PreparedIssue[], before?: Numbering): IssuingBatch {
+  const next = settleOnce<{ series: SeriesKey; first: number } | undefined>();
+  const committed = settleOnce<boolean>();
+  const rows = (async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const done = await optimistic(deps, kit, jobs, attempt === 0 ? before : undefined, next.resolve);
+        if (done) {
+          committed.resolve(true);
+          return done;
+        }
+        next.resolve(undefined);
+        return await underLock(deps, kit, jobs);
+      } catch (e) {
+        next.resolve(undefined);
+        if (!(e instanceof YearChanged) || attempt > 0) throw e;
+      }
     }
-  }
+  })();
+  // finished otherwise (under the lock, or failed): the next batch must read the counter itself
+  const finished = () => {
+    next.resolve(undefined);
+    committed.resolve(false);
+  };
+  rows.then(finished, finished);
+  return { numbering: { next: next.promise, committed: committed.promise }, rows };
 }
 
-async function optimistic(deps: ReceiptsDeps, kit: ReceiptPdfKit, jobs: PreparedIssue[]): Promise<ReceiptRow[] | undefined> {
+async function optimistic(
+  deps: ReceiptsDeps,
+  kit: ReceiptPdfKit,
+  jobs: PreparedIssue[],
+  before: Numbering | undefined,
+  announce: (next: { series: SeriesKey; first: number }) => void,
+): Promise<IssuedRow[] | undefined> {
   const clock = deps.now ?? (() => new Date());
   const series = seriesOf(jobs, clock());
-  const first = await peekNextReceiptNumber(deps.db, series);
+  const predicted = before ? await before.next : undefined;
+  const follows = predicted !== undefined && predicted.series.symbol === series.symbol;
+  // a batch before that numbers under the lock or in another year: read the counter after it
+  if (before && !follows) await before.committed;
+  const first = follows ? predicted.first : await peekNextReceiptNumber(deps.db, series);
   if (first + jobs.length - 1 > MAX_RECEIPT_NUMBER) return undefined; // the locked path says why
-  // Taken after the read: a later number never gets an earlier time (a batch that claims numbers
-  // after ours read the counter after our commit, so after this time).
+  // Taken after the counter was read (or after the batch before took its time): a later number
+  // never gets an earlier time.
   const issuedAt = issueTime(clock, series);
-  const rows = await signAndStore(deps, kit, jobs, series, first, issuedAt);
-  return deps.db.transaction().execute(async (trx) => ((await claimReceiptNumbers(trx, series, first, jobs.length)) ? insertRows(trx, jobs, rows) : undefined));
+  announce({ series, first: first + jobs.length });
+  const records = await signAndStore(deps, kit, jobs, series, first, issuedAt);
+  // numbers right after the batch before are ours only once it committed them
+  if (follows && !(await before!.committed)) return undefined;
+  return deps.db.transaction().execute(async (trx) => ((await claimReceiptNumbers(trx, series, first, jobs.length)) ? insertRows(trx, jobs, records) : undefined));
 }
 
-function underLock(deps: ReceiptsDeps, kit: ReceiptPdfKit, jobs: PreparedIssue[]): Promise<ReceiptRow[]> {
+function underLock(deps: ReceiptsDeps, kit: ReceiptPdfKit, jobs: PreparedIssue[]): Promise<IssuedRow[]> {
   const clock = deps.now ?? (() => new Date());
   return deps.db.transaction().execute(async (trx) => {
     const series = seriesOf(jobs, clock());
     const first = await allocateReceiptNumbers(trx, series, jobs.length);
     // The time of issue is taken under the lock, so that numbers and times rise together.
-    const rows = await signAndStore(deps, kit, jobs, series, first, issueTime(clock, series));
-    return insertRows(trx, jobs, rows);
+    const records = await signAndStore(deps, kit, jobs, series, first, issueTime(clock, series));
+    return insertRows(trx, jobs, records);
   });
 }
 
@@ -99,7 +144,7 @@ function issueTime(clock: () => Date, series: SeriesKey): Date {
  * PAdES signature and stores both files; resolves once every file is durable. The receipts are
  * processed concurrently: the private-key operations run on the thread pool, so both cores work.
  */
-function signAndStore(deps: ReceiptsDeps, kit: ReceiptPdfKit, jobs: PreparedIssue[], series: SeriesKey, first: number, issuedAt: Date): Promise<Insertable<ReceiptsTable>[]> {
+function signAndStore(deps: ReceiptsDeps, kit: ReceiptPdfKit, jobs: PreparedIssue[], series: SeriesKey, first: number, issuedAt: Date): Promise<RecordedReceipt[]> {
   return Promise.all(
     jobs.map(async (job, i) => {
       const receipt: Receipt = { ...job.page.receipt, symbol: series.symbol, number: first + i, issuedAt };
@@ -112,45 +157,32 @@ function signAndStore(deps: ReceiptsDeps, kit: ReceiptPdfKit, jobs: PreparedIssu
         : await renderReceiptPdf({ receipt, signedXml: xml, xmlFileName, lookupUrl: job.page.lookupUrl, fonts: deps.fonts });
       const pdf = await signReceiptPdf(unsigned, job.key, issuedAt);
       const [xmlSha256, pdfSha256] = await Promise.all([xmlKey, deps.store.put(pdf)]);
-      return { ...rowOf(receipt, job, xmlFileName), xml_sha256: xmlSha256, pdf_sha256: pdfSha256 };
+      return recordOf(receipt, job, { xmlFileName, xmlSha256, pdfSha256 });
     }),
   );
 }
 
 /** Inserts the rows, runs the after-insert steps (in the same transaction); rows in job order. */
-async function insertRows(trx: Transaction<Tables>, jobs: PreparedIssue[], rows: Insertable<ReceiptsTable>[]): Promise<ReceiptRow[]> {
-  const inserted = await trx.insertInto('receipts').values(rows).returningAll().execute();
+async function insertRows(trx: Transaction<Tables>, jobs: PreparedIssue[], records: RecordedReceipt[]): Promise<IssuedRow[]> {
+  // No RETURNING: the rows are what was inserted (an INSERT writes all its rows or fails), and
+  // decoding 32 returned rows with their JSON cost PGlite more than inserting them.
+  const values: Insertable<ReceiptsTable>[] = records.map((r) => r.insert);
+  await trx.insertInto('receipts').values(values).execute();
   for (const job of jobs) if (job.afterInsert) await job.afterInsert(trx, job.page.receipt.id);
-  const byId = new Map(inserted.map((r) => [r.id, r as ReceiptRow]));
-  return jobs.map((job) => {
-    const row = byId.get(job.page.receipt.id);
-    if (!row) throw new AppError('INTERNAL', `The receipt ${job.page.receipt.id} was not recorded.`);
-    return row;
-  });
+  return records.map((r) => r.row);
 }
 
-function rowOf(receipt: Receipt, job: PreparedIssue, xmlFileName: string): Insertable<ReceiptsTable> {
+/** A promise with its first resolve() kept (later ones ignored). */
+function settleOnce<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let settled = false;
+  let resolveFn!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolveFn = r));
   return {
-    id: receipt.id,
-    collector_tax_code: receipt.collector.taxCode,
-    template_symbol: receipt.templateSymbol,
-    symbol: receipt.symbol,
-    number: receipt.number,
-    idempotency_key: job.idempotencyKey,
-    request_sha256: job.fingerprint,
-    agency_code: receipt.agencyCode,
-    dossier_code: receipt.dossierCode ?? null,
-    issued_at: receipt.issuedAt,
-    total: receipt.total,
-    payment_method: receipt.paymentMethod,
-    kind: job.kind,
-    original_id: job.originalId ?? null,
-    status: 'issued',
-    replaced_by: null,
-    data: JSON.stringify({ receipt, lookupToken: job.token, xmlFileName }),
-    xml_sha256: '',
-    pdf_sha256: '',
-    access_token_hash: hashAccessToken(job.token),
-    created_by: job.actor,
+    promise,
+    resolve: (value) => {
+      if (settled) return;
+      settled = true;
+      resolveFn(value);
+    },
   };
 }

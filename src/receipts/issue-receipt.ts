@@ -13,13 +13,13 @@ import { randomBytes } from 'node:crypto';
 import type { Tables } from '../registry/tables';
 import { amountInWords } from './amount-in-words';
 import { IdempotencyLookup } from './idempotency-lookup';
-import { issueBatch, type PreparedIssue } from './issue-batch';
+import { issueBatch, type Numbering, type PreparedIssue } from './issue-batch';
 import type { UnnumberedReceipt } from './receipt-layout';
 import { type ReceiptItem, type RelatedReceipt, receiptTitleFor } from './receipt-model';
 import { receiptPdfKitFor, type PreparedReceiptPdf, type ReceiptPdfKit } from './receipt-pdf-kit';
 import { priceItems, receiptRequestSchema, requestFingerprint, type ReceiptRequest, type ReceiptRequestInput } from './receipt-request';
 import type { ReceiptKind } from './receipt-tables';
-import { type IssuedReceipt, type ReceiptRow, type ReceiptsDeps, receiptLookupUrl, toIssuedReceipt } from './receipts-deps';
+import { type IssuedReceipt, type IssuedRow, type ReceiptRow, type ReceiptsDeps, receiptLookupUrl, toIssuedReceipt } from './receipts-deps';
 import { SeriesBatcher } from './series-batcher';
 
 /** Who asks (an API principal or the CLI), recorded on the row. */
@@ -49,12 +49,15 @@ export async function issueReceipt(deps: ReceiptsDeps, input: ReceiptRequestInpu
 }
 
 /** One batcher per deps object (its database, store and keys), created on first use. */
-const batchers = new WeakMap<ReceiptsDeps, SeriesBatcher<PreparedIssue, ReceiptRow>>();
+const batchers = new WeakMap<ReceiptsDeps, SeriesBatcher<PreparedIssue, IssuedRow, Numbering>>();
 
-function batcherFor(deps: ReceiptsDeps, kit: ReceiptPdfKit): SeriesBatcher<PreparedIssue, ReceiptRow> {
+function batcherFor(deps: ReceiptsDeps, kit: ReceiptPdfKit): SeriesBatcher<PreparedIssue, IssuedRow, Numbering> {
   let batcher = batchers.get(deps);
   if (!batcher) {
-    batcher = new SeriesBatcher((jobs) => issueBatch(deps, kit, jobs));
+    batcher = new SeriesBatcher((jobs, before) => {
+      const batch = issueBatch(deps, kit, jobs, before);
+      return { results: batch.rows, handoff: batch.numbering };
+    });
     batchers.set(deps, batcher);
   }
   return batcher;
@@ -143,7 +146,7 @@ function findByIdempotencyKey(deps: ReceiptsDeps, taxCode: string, key: string):
   return lookup.find(taxCode, key);
 }
 
-function replay(deps: ReceiptsDeps, row: ReceiptRow, fingerprint: string): IssuedReceipt {
+function replay(deps: ReceiptsDeps, row: IssuedRow, fingerprint: string): IssuedReceipt {
   if (row.request_sha256 !== fingerprint) {
     throw new AppError('CONFLICT', 'This idempotency key was already used for a different receipt request.', {
       receiptId: row.id,

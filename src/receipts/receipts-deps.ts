@@ -52,7 +52,7 @@ export function receiptLookupUrl(publicBaseUrl: string, id: string, token: strin
 }
 
 /** Row → API shape. `lookupUrl` is rebuilt from the token kept in the row's data. */
-export function toIssuedReceipt(row: ReceiptRow, publicBaseUrl: string): IssuedReceipt {
+export function toIssuedReceipt(row: IssuedRow, publicBaseUrl: string): IssuedReceipt {
   const data = row.data as { lookupToken?: string };
   return {
     id: row.id,
@@ -77,3 +77,6 @@ export function toIssuedReceipt(row: ReceiptRow, publicBaseUrl: string): IssuedR
 
 /** A receipts row as read. */
 export type ReceiptRow = Selectable<ReceiptsTable>;
+
+/** A receipts row as issuing knows it without reading it back (created_at is the database's). */
+export type IssuedRow = Omit<ReceiptRow, 'created_at'>;
