@@ -81,14 +81,27 @@ class Pen {
   }
   /** Writes `text` wrapped to `width` from the current line, leaving the cursor below its last line. */
   wrap(text: string, x: number, width: number, size: number): void {
+    // Advances are whole 1/1000 em per glyph (subset-font.ts), so a line's width is the sum of its
+    // words' and spaces' and is kept as it grows, instead of measuring the line again for every
+    // word (quadratic in the line's length; it was a tenth of the page's allocations).
+    const units = (t: string) => this.regular.widthOf(t, 1000);
+    const space = units(' ');
     const lines: string[] = [];
     let line = '';
+    let lineUnits = 0;
     for (const w of text.split(/\s+/)) {
-      const next = line ? `${line} ${w}` : w;
-      if (line && this.regular.widthOf(next, size) > width) {
+      const wordUnits = units(w);
+      if (line && ((lineUnits + space + wordUnits) * size) / 1000 > width) {
         lines.push(line);
         line = w;
-      } else line = next;
+        lineUnits = wordUnits;
+      } else if (line) {
+        line = `${line} ${w}`;
+        lineUnits += space + wordUnits;
+      } else {
+        line = w;
+        lineUnits = wordUnits;
+      }
     }
     if (line) lines.push(line);
     lines.forEach((l, i) => {
