@@ -97,7 +97,8 @@ export async function createReceiptPdfKit(fonts: StampFonts): Promise<ReceiptPdf
   const kit: ReceiptPdfKit = {
     prepare(page) {
       const layout = layoutReceiptBody(page, regular, bold);
-      return { body: deflateSync(Buffer.from(layout.body, 'latin1')), slots: layout.slots };
+      // Level 1: 0.08 ms instead of 0.23 ms (level 6) for the ~16 KB body, +0.5 KB on a ~60 KB file.
+      return { body: deflateSync(Buffer.from(layout.body, 'latin1'), { level: 1 }), slots: layout.slots };
     },
     finish(prepared, input) {
       const numbered = Buffer.from(layoutReceiptNumber(input.receipt, input.xmlFileName, prepared.slots, regular, bold), 'latin1');
