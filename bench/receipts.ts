@@ -22,9 +22,10 @@ import { measureRawRsa2048, report, reachablePostgres } from './harness';
 const ROOT = path.resolve(__dirname, '..');
 
 /** Runs `fn(i)` with `concurrency` calls in flight for `seconds`; calls per second. */
-async function rate(fn: (i: number) => Promise<void>, seconds: number, concurrency: number): Promise<{ perSecond: number; done: number }> {
+async function rate(fn: (i: number) => Promise<void>, seconds: number, concurrency: number): Promise<{ perSecond: number; done: number; cpuMsEach: number }> {
   let done = 0;
   let next = 0;
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   const deadline = start + BigInt(Math.round(seconds * 1e9));
   await Promise.all(
@@ -35,7 +36,10 @@ async function rate(fn: (i: number) => Promise<void>, seconds: number, concurren
       }
     }),
   );
-  return { perSecond: done / (Number(process.hrtime.bigint() - start) / 1e9), done };
+  const used = process.cpuUsage(cpu);
+  // this process's CPU (user + system) per receipt: comparable on a shared machine, unlike the rate
+  // (PGlite runs in this process; a PostgreSQL server's own CPU is not counted)
+  return { perSecond: done / (Number(process.hrtime.bigint() - start) / 1e9), done, cpuMsEach: (used.user + used.system) / 1000 / done };
 }
 
 
@@ -63,7 +67,7 @@ async function benchOn(databaseUrl: string | undefined, limit: number, seconds: 
     const isGapless = Number(numbers.max) === Number(numbers.count);
     report({
       bench: 'receipts.issue', value: measured.perSecond, unit: 'receipts/s', target: 200, limit, ratio: measured.perSecond / limit,
-      receipts: measured.done, concurrency, driver: database.driver, gapless: isGapless, loadavg: os.loadavg()[0],
+      receipts: measured.done, cpuMsPerReceipt: measured.cpuMsEach, concurrency, driver: database.driver, gapless: isGapless, loadavg: os.loadavg()[0],
     });
   } finally {
     await keys.close();
