@@ -28,7 +28,7 @@ import type { ReceiptKind, ReceiptsTable } from './receipt-tables';
 import { buildReceiptXml } from './receipt-xml';
 import type { IssuedRow, ReceiptsDeps } from './receipts-deps';
 import { allocateReceiptNumbers, claimReceiptNumbers, formatReceiptNumber, MAX_RECEIPT_NUMBER, peekNextReceiptNumber, receiptSymbolFor, type SeriesKey } from './series';
-import { signReceiptPdf } from './sign-receipt-pdf';
+import { RECEIPT_SIGNATURE_FIELD, RECEIPT_SIGNATURE_REASON, signReceiptPdf } from './sign-receipt-pdf';
 import { signXmlEnveloped } from './xml-signature';
 
 /** A receipt ready for its number: everything computed before the lock. */
@@ -152,10 +152,10 @@ function signAndStore(deps: ReceiptsDeps, kit: ReceiptPdfKit, jobs: PreparedIssu
       const xmlKey = deps.store.put(xml); // durable while the PDF is rendered and signed
       xmlKey.catch(() => undefined); // awaited below
       const xmlFileName = `bienlai-${receipt.templateSymbol}-${receipt.symbol}-${formatReceiptNumber(receipt.number)}.xml`;
-      const unsigned = job.prepared
-        ? kit.finish(job.prepared, { receipt, signedXml: xml, xmlFileName })
-        : await renderReceiptPdf({ receipt, signedXml: xml, xmlFileName, lookupUrl: job.page.lookupUrl, fonts: deps.fonts });
-      const pdf = await signReceiptPdf(unsigned, job.key, issuedAt);
+      const signature = { key: job.key, signingTime: issuedAt, fieldName: RECEIPT_SIGNATURE_FIELD, reason: RECEIPT_SIGNATURE_REASON };
+      const pdf = job.prepared
+        ? await kit.finishSigned(job.prepared, { receipt, signedXml: xml, xmlFileName }, signature)
+        : await signReceiptPdf(await renderReceiptPdf({ receipt, signedXml: xml, xmlFileName, lookupUrl: job.page.lookupUrl, fonts: deps.fonts }), job.key, issuedAt);
       const [xmlSha256, pdfSha256] = await Promise.all([xmlKey, deps.store.put(pdf)]);
       return recordOf(receipt, job, { xmlFileName, xmlSha256, pdfSha256 });
     }),

@@ -10,11 +10,13 @@
  *      the number is taken;  18 number content (symbol, number, date, footer note)
  *   16 Filespec /AFRelationship /Source /EF << /F 17 /UF 17 >>   17 EmbeddedFile text/xml (stored
  *      as is: not compressed, so the bytes in the file are the signed XML)
+ *   signed (finishSigned): 19 the signature field and widget (in /AcroForm /Fields and the page's
+ *      /Annots), 20 its empty appearance, 21 the /Sig dictionary (receipt-pades.ts)
  *
  * The signed XML is embedded as an associated file (ISO 32000-2 §14.13, PDF/A-3 style: the PDF is
- * rendered from the XML, domain notes §6); the PAdES signature is applied afterwards over these
- * bytes. Text the subsets cannot draw makes {@link ReceiptPdfKit.render} throw
- * STAMP_SPEC_INVALID (the caller falls back to the pdf-lib rendering).
+ * rendered from the XML, domain notes §6); the PAdES signature covers the whole file, so the
+ * associated file too. Text the subsets cannot draw makes {@link ReceiptPdfKit.prepare} throw
+ * STAMP_SPEC_INVALID (the caller falls back to the pdf-lib rendering and signPdf).
  */
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
@@ -24,6 +26,7 @@ import { buildSubsetFont, type StampFonts, type SubsetFont } from '../stamp';
 import { A4, layoutReceiptBody, layoutReceiptNumber, type ReceiptPageText, type ReceiptSlots } from './receipt-layout';
 import type { ReceiptPdfInput } from './receipt-pdf';
 import { formatReceiptNumber } from './series';
+import { signatureObjects, signInPlace, type ReceiptSignature } from './receipt-pades';
 
 /** A receipt page laid out and compressed except its number-dependent runs. */
 export interface PreparedReceiptPdf {
@@ -40,6 +43,8 @@ export interface ReceiptPdfKit {
   prepare(page: ReceiptPageText): PreparedReceiptPdf;
   /** The unsigned receipt PDF (one revision), the signed XML embedded byte for byte. */
   finish(prepared: PreparedReceiptPdf, input: NumberedReceiptPdf): Buffer;
+  /** The same page with the organisation's PAdES signature, in the same one revision (receipt-pades.ts). */
+  finishSigned(prepared: PreparedReceiptPdf, input: NumberedReceiptPdf, signature: ReceiptSignature): Promise<Buffer>;
   /** prepare + finish. */
   render(input: Omit<ReceiptPdfInput, 'fonts'>): Buffer;
 }
@@ -102,7 +107,13 @@ export async function createReceiptPdfKit(fonts: StampFonts): Promise<ReceiptPdf
     },
     finish(prepared, input) {
       const numbered = Buffer.from(layoutReceiptNumber(input.receipt, input.xmlFileName, prepared.slots, regular, bold), 'latin1');
-      return assemble(input, prepared.body, numbered, template);
+      const { tail } = assemble(input, prepared.body, numbered, template);
+      return Buffer.concat([prefix, tail]);
+    },
+    finishSigned(prepared, input, signature) {
+      const numbered = Buffer.from(layoutReceiptNumber(input.receipt, input.xmlFileName, prepared.slots, regular, bold), 'latin1');
+      const { tail, signatureAt } = assemble(input, prepared.body, numbered, template, signature);
+      return signInPlace(prefix, tail, signatureAt, signature);
     },
     render(input) {
       return kit.finish(kit.prepare(input), input);
@@ -118,22 +129,29 @@ interface Template {
   resources: PdfDict;
 }
 
-function assemble(input: NumberedReceiptPdf, body: Buffer, numbered: Buffer, t: Template): Buffer {
+/**
+ * The receipt's own objects after the template's, the xref and the trailer (the file's tail);
+ * with `signature`, also its field, widget and /Sig dictionary (`signatureAt`: where that
+ * dictionary starts in the tail).
+ */
+function assemble(input: NumberedReceiptPdf, body: Buffer, numbered: Buffer, t: Template, signature?: ReceiptSignature): { tail: Buffer; signatureAt: number } {
   const { receipt } = input;
   const n = t.firstOwn;
   const ref = (i: number) => new PdfRef(n + i, 0);
-  const [catalog, pages, page, info, contents, filespec, file, numberContents] = [0, 1, 2, 3, 4, 5, 6, 7].map(ref) as PdfRef[];
+  const [catalog, pages, page, info, contents, filespec, file, numberContents, widget, appearance, sig] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(ref) as PdfRef[];
   const date = PdfString.fromText(formatPdfDate(receipt.issuedAt));
   const text = (s: string) => PdfString.fromText(s);
+  const catalogDict = PdfDict.from({
+    Type: name('Catalog'), Pages: pages, Lang: text('vi-VN'), AF: [filespec!],
+    Names: PdfDict.from({ EmbeddedFiles: PdfDict.from({ Names: [text(input.xmlFileName), filespec!] }) }),
+  });
+  const pageDict = PdfDict.from({
+    Type: name('Page'), Parent: pages, MediaBox: [0, 0, new PdfReal(A4[0]), new PdfReal(A4[1])], Resources: t.resources, Contents: [contents!, numberContents!],
+  });
   const own: [PdfRef, PdfObject][] = [
-    [catalog!, PdfDict.from({
-      Type: name('Catalog'), Pages: pages, Lang: text('vi-VN'), AF: [filespec!],
-      Names: PdfDict.from({ EmbeddedFiles: PdfDict.from({ Names: [text(input.xmlFileName), filespec!] }) }),
-    })],
+    [catalog!, catalogDict],
     [pages!, PdfDict.from({ Type: name('Pages'), Kids: [page!], Count: 1 })],
-    [page!, PdfDict.from({
-      Type: name('Page'), Parent: pages, MediaBox: [0, 0, new PdfReal(A4[0]), new PdfReal(A4[1])], Resources: t.resources, Contents: [contents!, numberContents!],
-    })],
+    [page!, pageDict],
     [info!, PdfDict.from({
       Title: text(`Biên lai ${receipt.templateSymbol}-${receipt.symbol}-${formatReceiptNumber(receipt.number)}`),
       Author: text(receipt.collector.name), Producer: text('kyso'), CreationDate: date, ModDate: date,
@@ -149,6 +167,12 @@ function assemble(input: NumberedReceiptPdf, body: Buffer, numbered: Buffer, t: 
     }), input.signedXml)],
     [numberContents!, new PdfStream(new PdfDict(), numbered)],
   ];
+  if (signature) {
+    // ISO 32000-1 12.7.2, 12.8: the field is its own widget, listed in /AcroForm and the page's /Annots
+    catalogDict.set('AcroForm', PdfDict.from({ Fields: [widget!], SigFlags: 3 }));
+    pageDict.set('Annots', [widget!]);
+    own.push(...signatureObjects(signature, { widget: widget!, appearance: appearance!, signature: sig!, page: page! }));
+  }
   const sink = new ByteSink();
   const offsets = [...t.offsets];
   writeObjects(sink, own, t.prefix.length, offsets);
@@ -160,5 +184,5 @@ function assemble(input: NumberedReceiptPdf, body: Buffer, numbered: Buffer, t: 
   sink.text('trailer\n');
   writeObject(sink, PdfDict.from({ Size: size, Root: catalog, Info: info, ID: [id, id] }));
   sink.text(`\nstartxref\n${xref}\n%%EOF\n`);
-  return Buffer.concat([t.prefix, sink.toBuffer()]);
+  return { tail: sink.toBuffer(), signatureAt: signature ? offsets[sig!.num]! - t.prefix.length : -1 };
 }

@@ -6,12 +6,20 @@
 import type { KeyHandle } from '../keys/key-handle';
 import { signPdf } from '../signing/sign-pdf';
 
-/** Signs the receipt PDF with PAdES B-B (ETSI.CAdES.detached), invisible signature field. */
+/** The invisible signature field of a receipt ("the collecting organisation"). */
+export const RECEIPT_SIGNATURE_FIELD = 'ToChucThuTien';
+/** The /Reason of a receipt's signature. */
+export const RECEIPT_SIGNATURE_REASON = 'Biên lai thu phí, lệ phí điện tử';
+
+/**
+ * Signs the receipt PDF with PAdES B-B (ETSI.CAdES.detached), invisible signature field. The
+ * cached-font template signs as it renders (receipt-pades.ts); this is for the pdf-lib fallback.
+ */
 export async function signReceiptPdf(pdf: Uint8Array, key: KeyHandle, signingTime: Date): Promise<Buffer> {
   const signed = await signPdf(pdf, key, {
     signingTime,
-    fieldName: 'ToChucThuTien',
-    reason: 'Biên lai thu phí, lệ phí điện tử',
+    fieldName: RECEIPT_SIGNATURE_FIELD,
+    reason: RECEIPT_SIGNATURE_REASON,
   });
   return signed.bytes;
 }
