@@ -49,12 +49,62 @@ export interface ReceiptLayout {
 
 const f = (v: number): string => (Math.round(v * 1000) / 1000).toString();
 
+/**
+ * A face's encodings and widths by text, remembered: most runs of a page (labels, column titles,
+ * the collector's lines, fee names, amounts in words) are the same on every receipt of a
+ * collector, and encoding allocates per character. Widths are kept in 1/1000 em (whole numbers,
+ * subset-font.ts), so `units * size / 1000` is exactly what widthOf computes. Bounded: cleared
+ * when full, since per-receipt texts (payer, ids) never repeat.
+ */
+class MemoFont {
+  private readonly hex = new Map<string, string>();
+  private readonly units = new Map<string, number>();
+  constructor(private readonly font: SubsetFont) {}
+
+  encode(text: string): string {
+    let h = this.hex.get(text);
+    if (h === undefined) {
+      h = this.font.encode(text);
+      if (this.hex.size >= MEMO_LIMIT) this.hex.clear();
+      this.hex.set(text, h);
+    }
+    return h;
+  }
+  /** Advance of `text` in 1/1000 em. */
+  unitsOf(text: string): number {
+    let u = this.units.get(text);
+    if (u === undefined) {
+      u = this.font.widthOf(text, 1000);
+      if (this.units.size >= MEMO_LIMIT) this.units.clear();
+      this.units.set(text, u);
+    }
+    return u;
+  }
+  widthOf(text: string, size: number): number {
+    return (this.unitsOf(text) * size) / 1000;
+  }
+}
+
+const MEMO_LIMIT = 4096;
+const memos = new WeakMap<SubsetFont, MemoFont>();
+
+function memoOf(font: SubsetFont): MemoFont {
+  let memo = memos.get(font);
+  if (!memo) memos.set(font, (memo = new MemoFont(font)));
+  return memo;
+}
+
 /** A cursor that writes lines downwards from the top margin, collecting operators. */
 class Pen {
   y = A4[1] - MARGIN;
   readonly ops: string[] = [];
   readonly slots: ReceiptSlots = { symbolY: 0, numberY: 0, dateY: 0, noteY: 0 };
-  constructor(private readonly regular: SubsetFont, private readonly bold: SubsetFont) {}
+  private readonly regular: MemoFont;
+  private readonly bold: MemoFont;
+  constructor(regular: SubsetFont, bold: SubsetFont) {
+    this.regular = memoOf(regular);
+    this.bold = memoOf(bold);
+  }
 
   at(text: string, x: number, size: number, isBold = false): void {
     const font = isBold ? this.bold : this.regular;
@@ -84,7 +134,7 @@ class Pen {
     // Advances are whole 1/1000 em per glyph (subset-font.ts), so a line's width is the sum of its
     // words' and spaces' and is kept as it grows, instead of measuring the line again for every
     // word (quadratic in the line's length; it was a tenth of the page's allocations).
-    const units = (t: string) => this.regular.widthOf(t, 1000);
+    const units = (t: string) => this.regular.unitsOf(t);
     const space = units(' ');
     const lines: string[] = [];
     let line = '';
