@@ -11,7 +11,7 @@
  * them as Latin-1, which garbles Vietnamese file names sent raw by browsers and fetch), a field
  * over 4 MiB is refused instead of silently cut, and the whole body is bounded by `maxBodyBytes`.
  */
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors';
 
 /** A parsed multipart body (the shape of readMultipart's). */
@@ -44,13 +44,13 @@ export function boundaryOf(contentType: string | undefined): string {
 }
 
 /** Reads and parses the request body; PAYLOAD_TOO_LARGE past a limit, BAD_REQUEST when malformed. */
-export async function readExchangeMultipart(req: Request, limits: ExchangeMultipartLimits): Promise<ExchangeMultipartBody> {
+export async function readExchangeMultipart(req: IncomingMessage, limits: ExchangeMultipartLimits): Promise<ExchangeMultipartBody> {
   const boundary = boundaryOf(req.headers['content-type']);
   return parseMultipart(await readBody(req, limits.maxBodyBytes), boundary, limits);
 }
 
 /** The whole body; past `max` bytes the rest is read and dropped, then PAYLOAD_TOO_LARGE (as busboy drains). */
-function readBody(req: Request, max: number): Promise<Buffer> {
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let chunks: Buffer[] = [];
     let size = 0;

@@ -22,14 +22,11 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { assertAdmin, principalOf, requireAuth, type Authenticator } from '../auth';
-import { readExchangeMultipart } from '../exchange-multipart';
-import { envelopeSchema } from '../../exchange/envelope';
 import type { ExchangeDeps } from '../../exchange/exchange-deps';
-import { sendMessage } from '../../exchange/send-message';
 import { getMessageTimeline } from '../../exchange/message-timeline';
 import { postStatus } from '../../exchange/post-status';
 import { statusInputSchema } from '../../exchange/status-message';
-import { ackInboxMessage, getInboxMessage, listInbox } from '../../exchange/inbox';
+import { getInboxMessage, listInbox } from '../../exchange/inbox';
 import { listStatuses } from '../../exchange/status-repository';
 import { replayDeadLetters } from '../../exchange/replay-dead-letters';
 import { buildExchangeReport } from '../../exchange/exchange-report';
@@ -37,6 +34,7 @@ import { acceptFederatedMessage, acceptFederatedStatus } from '../../exchange/fe
 import { isValidRequestSignature, SIGNATURE_HEADER } from '../../exchange/webhook-signature';
 import { exportInboxPackage } from '../../exchange/export-inbox-package';
 import { importEdxmlMessage, importEdxmlStatus } from '../../exchange/import-edxml';
+import { agencyCodeOf, createExchangeFastPath, handleAck, handleSend, parseWith, type ExchangeFastPath } from './exchange-hot-routes';
 
 /** What the router needs: the authenticator and the exchange's dependencies. */
 export interface ExchangeRouterDeps {
@@ -45,28 +43,7 @@ export interface ExchangeRouterDeps {
 }
 
 function agencyOf(res: Response): string {
-  const p = principalOf(res);
-  if (p.kind !== 'agency') throw new AppError('FORBIDDEN', 'Only an agency key may do this.');
-  return p.agencyCode;
-}
-
-function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const problems = r.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`);
-    throw new AppError('VALIDATION_FAILED', `The ${what} is invalid: ${problems.join('; ')}`, { problems });
-  }
-  return r.data;
-}
-
-/**
- * A JSON answer for the hot POSTs (send, ack), written directly: express's res.json adds an ETag
- * (a SHA-1 of the body), which no client can use on a POST answer, and several header passes.
- */
-function answerJson(res: Response, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  return agencyCodeOf(principalOf(res));
 }
 
 const DAY = 86_400_000;
@@ -76,8 +53,14 @@ function timeRange(req: Request): { since: Date; until: Date } {
   return { since: q.from ? new Date(q.from) : new Date(until.getTime() - 30 * DAY), until };
 }
 
-/** Builds the router. */
-export function createExchangeRouter(deps: ExchangeRouterDeps): Router {
+/** The router and its fast path for the two hot requests (exchange-hot-routes.ts). */
+export type ExchangeRouter = Router & { fastPath: ExchangeFastPath };
+
+/**
+ * Builds the router. Its `fastPath` answers send and ack before Express with the same handlers;
+ * put it in front of the app (`if (!fastPath(req, res)) app(req, res)`) for the relay target.
+ */
+export function createExchangeRouter(deps: ExchangeRouterDeps): ExchangeRouter {
   const router = Router();
   const x = deps.exchange;
   const auth = requireAuth(deps.auth);
@@ -89,22 +72,7 @@ export function createExchangeRouter(deps: ExchangeRouterDeps): Router {
   const base = '/api/v1/exchange';
 
   router.post(`${base}/messages`, auth, available, async (req, res) => {
-    const from = agencyOf(res);
-    // one more file than allowed reaches sendMessage, which names the limit; the body may hold
-    // the attachments' total, the envelope (4 MiB at most) and the multipart framing
-    const body = await readExchangeMultipart(req, {
-      maxFileBytes: x.options.maxAttachmentBytes, maxFiles: x.options.maxAttachments + 1, maxBodyBytes: x.options.maxTotalBytes + 5 * 1024 * 1024,
-    });
-    let raw: unknown;
-    try {
-      raw = JSON.parse(body.fields.envelope ?? '');
-    } catch {
-      throw new AppError('VALIDATION_FAILED', 'The multipart part "envelope" must hold the envelope as JSON.');
-    }
-    const envelope = parseWith(envelopeSchema, raw, 'envelope');
-    const attachments = body.files.filter((f) => f.field === 'attachments')
-      .map((f) => ({ name: f.filename || 'attachment.pdf', contentType: f.mimeType, data: f.data }));
-    answerJson(res, 202, await sendMessage(x, from, envelope, attachments));
+    await handleSend(x, agencyOf(res), req, res);
   });
 
   const xml = express.text({ type: ['application/xml', 'text/xml'], limit: `${Math.ceil((x.options.maxTotalBytes * 4) / 3 / 1024 / 1024) + 1}mb` });
@@ -148,7 +116,7 @@ export function createExchangeRouter(deps: ExchangeRouterDeps): Router {
   });
 
   router.post(`${base}/inbox/:id/ack`, auth, available, async (req, res) => {
-    answerJson(res, 200, await ackInboxMessage(x, agencyOf(res), String(req.params.id)));
+    await handleAck(x, agencyOf(res), String(req.params.id), res);
   });
 
   router.get(`${base}/statuses`, auth, available, async (req, res) => {
@@ -192,5 +160,5 @@ export function createExchangeRouter(deps: ExchangeRouterDeps): Router {
     res.json(await acceptFederatedStatus(x, signedBody(req) as never));
   });
 
-  return router;
+  return Object.assign(router, { fastPath: createExchangeFastPath(deps) });
 }

@@ -3,6 +3,7 @@
  * for the same bodies, and refuses what busboy refuses with the same codes.
  */
 import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import { readMultipart } from '../../../src/http/multipart';
 import { boundaryOf, parseMultipart, readExchangeMultipart } from '../../../src/http/exchange-multipart';
@@ -10,8 +11,9 @@ import { boundaryOf, parseMultipart, readExchangeMultipart } from '../../../src/
 const B = 'kysoBoundary0123';
 const limits = { maxFileBytes: 1000, maxFiles: 3 };
 
-function requestOf(body: Buffer, headers: Record<string, string> = { 'content-type': `multipart/form-data; boundary=${B}` }): Request {
-  return Object.assign(Readable.from([body.subarray(0, 7), body.subarray(7)]), { headers }) as unknown as Request;
+/** A request stream (two chunks) as both parsers take it. */
+function requestOf(body: Buffer, headers: Record<string, string> = { 'content-type': `multipart/form-data; boundary=${B}` }): IncomingMessage & Request {
+  return Object.assign(Readable.from([body.subarray(0, 7), body.subarray(7)]), { headers }) as unknown as IncomingMessage & Request;
 }
 
 const part = (headers: string, content: string | Buffer) => Buffer.concat([Buffer.from(`--${B}\r\n${headers}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n')]);
