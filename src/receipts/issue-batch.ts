@@ -23,7 +23,7 @@ import type { ReceiptPageText } from './receipt-layout';
 import type { Receipt } from './receipt-model';
 import { renderReceiptPdf } from './receipt-pdf';
 import type { PreparedReceiptPdf, ReceiptPdfKit } from './receipt-pdf-kit';
-import { recordOf, type RecordedReceipt } from './receipt-record';
+import { insertClaimed, recordOf, type RecordedReceipt } from './receipt-record';
 import type { ReceiptKind, ReceiptsTable } from './receipt-tables';
 import { buildReceiptXml } from './receipt-xml';
 import type { IssuedRow, ReceiptsDeps } from './receipts-deps';
@@ -114,6 +114,10 @@ async function optimistic(
   const records = await signAndStore(deps, kit, jobs, series, first, issuedAt);
   // numbers right after the batch before are ours only once it committed them
   if (follows && !(await before!.committed)) return undefined;
+  if (first > 1 && !jobs.some((j) => j.afterInsert)) {
+    return (await insertClaimed(deps.db, series, first, records)) ? records.map((r) => r.row) : undefined;
+  }
+  // a new series (its row is created by the claim) or after-insert steps: a transaction
   return deps.db.transaction().execute(async (trx) => ((await claimReceiptNumbers(trx, series, first, jobs.length)) ? insertRows(trx, jobs, records) : undefined));
 }
 

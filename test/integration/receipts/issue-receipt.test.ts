@@ -44,6 +44,21 @@ describe('issueReceipt on postgres', () => {
     expect(await database.db.selectFrom('receipts').select('id').execute()).toHaveLength(1);
   });
 
+  test('when receipts follow the first of a series (numbers claimed and rows inserted in one statement), then the answer equals what the registry reads back', async () => {
+    const deps = receiptsDeps(database);
+    await issueReceipt(deps, request('key-stmt-0001'), 'test');
+    const issued = await Promise.all([2, 3, 4].map((i) => issueReceipt(deps, request(`key-stmt-000${i}`, { dossierCode: i === 3 ? undefined : `D-${i}` }), 'test')));
+    expect(issued.map((r) => r.number).sort()).toEqual([2, 3, 4]);
+    for (const r of issued) {
+      const again = await issueReceipt(deps, request(`key-stmt-000${r.number}`, { dossierCode: r.number === 3 ? undefined : `D-${r.number}` }), 'test');
+      expect(again).toEqual(r);
+    }
+    const row = await database.db.selectFrom('receipts').selectAll().where('number', '=', 3).executeTakeFirstOrThrow();
+    expect(row.dossier_code).toBeNull();
+    expect((row.data as { receipt: { items: unknown[] } }).receipt.items).toHaveLength(2);
+    expect(await database.db.selectFrom('receipt_series').select('next_number').executeTakeFirstOrThrow()).toEqual({ next_number: 5 });
+  });
+
   test('when 32 issuers issue at once on one series, then numbers are 1..32 with no gap or duplicate', async () => {
     const deps = receiptsDeps(database);
     const issued = await Promise.all(Array.from({ length: 32 }, (_, i) => issueReceipt(deps, request(`key-conc-${i}`), 'test')));
