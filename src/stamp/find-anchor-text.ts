@@ -7,118 +7,121 @@
  * under the title line).
  */
 import { AppError } from '../errors';
-import { asArray, PageTree, PdfDict, PdfDocument, PdfStream } from '../pdf';
+import { asArray, PageTree, PdfDict, PdfDocument, PdfObject, PdfRef, PdfStream } from '../pdf';
 import { Rect } from './appearance-spec';
-import { lexContent, Operand } from './content-lexer';
+import { GlyphList, placeGlyphList } from './place-glyphs';
 import { TextFont, textFontOf } from './text-font';
 
-type M = [number, number, number, number, number, number];
-const mul = (a: M, b: M): M => [
-  a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
-  a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5],
-];
-
-/** A glyph placed on the page (user space). */
-interface Placed { text: string; x: number; y: number; w: number; size: number }
+export { placeGlyphs } from './place-glyphs';
 
 /**
- * Extracts the placed glyphs of a content stream given the page's fonts by resource name. The
- * text and line matrices are kept as scalars: a glyph advance is a translation, so it only moves
- * the matrix's origin (§9.4.4), and no matrix is allocated per glyph.
+ * The page's glyphs grouped into chunks: runs on one baseline without wide gaps. Lines are
+ * found in reading order of the content (a glyph joins the previous glyph's line, else the
+ * first line within 0.3 of its size), each line's glyphs are ordered by x (a stable sort), and
+ * a gap over 1.2 sizes starts a chunk, one over 0.18 sizes adds a space. Chunks are index
+ * ranges of `order` (glyph indices) with their text; which glyph each character comes from is
+ * only worked out for a chunk that matches ({@link glyphOf}).
  */
-export function placeGlyphs(content: Uint8Array, fonts: Pick<Map<string, TextFont>, 'get'>): Placed[] {
-  const out: Placed[] = [];
-  let ctm: M = [1, 0, 0, 1, 0, 0];
-  const saved: M[] = [];
-  // text matrix [a b c d e f] and text line matrix [la lb lc ld le lf]
-  let a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
-  let la = 1, lb = 0, lc = 0, ld = 1, le = 0, lf = 0;
-  let font: TextFont | undefined, size = 0, tc = 0, tw = 0, th = 1, tl = 0;
-  const num = (o: Operand | undefined) => (typeof o === 'number' ? o : 0);
-  const show = (bytes: Uint8Array) => {
-    if (!font) return;
-    const [A, B, C, D, E, F] = ctm;
-    const xScale = Math.hypot(a * A + b * C, a * B + b * D);
-    const scale = Math.hypot(c * A + d * C, c * B + d * D);
-    for (const g of font.decode(bytes)) {
-      const adv = ((g.width / 1000) * size + tc + (g.bytes === 1 && g.code === 32 ? tw : 0)) * th;
-      out.push({ text: g.text, x: e * A + f * C + E, y: e * B + f * D + F, w: adv * xScale, size: size * scale });
-      e += adv * a;
-      f += adv * b;
-    }
-  };
-  const setText = (m: Operand[]) => {
-    [a, b, c, d, e, f] = m.map(num);
-    [la, lb, lc, ld, le, lf] = [a, b, c, d, e, f];
-  };
-  const nextLine = (tx: number, ty: number) => {
-    le += tx * la + ty * lc;
-    lf += tx * lb + ty * ld;
-    [a, b, c, d, e, f] = [la, lb, lc, ld, le, lf];
-  };
-  lexContent(content, (op, args) => {
-    switch (op) {
-      case 'q': saved.push(ctm); break;
-      case 'Q': ctm = saved.pop() ?? ctm; break;
-      case 'cm': ctm = mul(args.map(num) as M, ctm); break;
-      case 'BT': setText([1, 0, 0, 1, 0, 0]); break;
-      case 'Tf': font = fonts.get((args[0] as { name: string })?.name ?? ''); size = num(args[1]); break;
-      case 'Tc': tc = num(args[0]); break;
-      case 'Tw': tw = num(args[0]); break;
-      case 'Tz': th = num(args[0]) / 100; break;
-      case 'TL': tl = num(args[0]); break;
-      case 'Td': nextLine(num(args[0]), num(args[1])); break;
-      case 'TD': tl = -num(args[1]); nextLine(num(args[0]), num(args[1])); break;
-      case 'Tm': setText(args.length === 6 ? args : [1, 0, 0, 1, 0, 0]); break;
-      case 'T*': nextLine(0, -tl); break;
-      case "'": nextLine(0, -tl); if (args[0] instanceof Uint8Array) show(args[0]); break;
-      case '"': tw = num(args[0]); tc = num(args[1]); nextLine(0, -tl); if (args[2] instanceof Uint8Array) show(args[2]); break;
-      case 'Tj': if (args[0] instanceof Uint8Array) show(args[0]); break;
-      case 'TJ':
-        for (const el of (args[0] as Operand[]) ?? []) {
-          if (el instanceof Uint8Array) show(el);
-          else if (typeof el === 'number') {
-            const dx = (-el / 1000) * size * th;
-            e += dx * a;
-            f += dx * b;
-          }
-        }
-        break;
-      default:
-    }
-  });
-  return out;
-}
+class Chunks {
+  readonly order: Int32Array;
+  /** 1 at an order position when a space was inserted before that glyph. */
+  readonly spaceBefore: Uint8Array;
+  readonly text: string[] = [];
+  readonly start: number[] = [];
+  readonly end: number[] = [];
 
-/** A run of glyphs on one baseline without wide gaps, with its text. */
-interface Chunk { text: string; glyphOf: number[]; glyphs: Placed[] }
-
-function chunks(glyphs: Placed[]): Chunk[] {
-  const lines: Placed[][] = [];
-  const near = (l: Placed[], g: Placed) => Math.abs(l[0].y - g.y) < 0.3 * Math.max(1, g.size);
-  let last: Placed[] | undefined;
-  for (const g of glyphs) {
-    // consecutive glyphs are mostly on one line: try the previous glyph's line first
-    const line = last && near(last, g) ? last : lines.find((l) => near(l, g));
-    if (line) line.push(g); else lines.push([g]);
-    last = line ?? lines[lines.length - 1];
-  }
-  const result: Chunk[] = [];
-  for (const line of lines) {
-    line.sort((a, b) => a.x - b.x);
-    let cur: Chunk | undefined;
-    let end = -Infinity;
-    for (const g of line) {
-      const gap = g.x - end;
-      if (!cur || gap > 1.2 * g.size) { cur = { text: '', glyphOf: [], glyphs: [] }; result.push(cur); }
-      else if (gap > 0.18 * g.size && !cur.text.endsWith(' ')) { cur.text += ' '; cur.glyphOf.push(cur.glyphs.length - 1); }
-      cur.glyphs.push(g);
-      for (let k = 0; k < g.text.length; k++) cur.glyphOf.push(cur.glyphs.length - 1);
-      cur.text += g.text;
-      end = g.x + g.w;
+  constructor(readonly g: GlyphList) {
+    const { n, y, size } = g;
+    const lineOf = new Int32Array(n);
+    const lineY: number[] = [];
+    let last = -1;
+    for (let k = 0; k < n; k++) {
+      const tol = 0.3 * Math.max(1, size[k]);
+      // consecutive glyphs are mostly on one line: try the previous glyph's line first
+      let line = last >= 0 && Math.abs(lineY[last] - y[k]) < tol ? last : -1;
+      for (let l = 0; line < 0 && l < lineY.length; l++) if (Math.abs(lineY[l] - y[k]) < tol) line = l;
+      if (line < 0) { line = lineY.length; lineY.push(y[k]); }
+      lineOf[k] = last = line;
+    }
+    // glyph indices by line (a counting sort keeps content order within a line)
+    const lines = lineY.length;
+    const from = new Int32Array(lines + 1);
+    for (let k = 0; k < n; k++) from[lineOf[k] + 1]++;
+    for (let l = 0; l < lines; l++) from[l + 1] += from[l];
+    const order = (this.order = new Int32Array(n));
+    const at = from.slice(0, lines);
+    for (let k = 0; k < n; k++) order[at[lineOf[k]]++] = k;
+    this.spaceBefore = new Uint8Array(n);
+    for (let l = 0; l < lines; l++) {
+      this.sortByX(from[l], from[l + 1]);
+      this.cut(from[l], from[l + 1]);
     }
   }
-  return result;
+
+  /** Orders order[p, q) by x like Array.prototype.sort((a, b) => a.x - b.x) did; lines are mostly in order already. */
+  private sortByX(p: number, q: number): void {
+    const { order, g: { x } } = this;
+    let sorted = true;
+    for (let k = p + 1; k < q && sorted; k++) sorted = !(x[order[k]] - x[order[k - 1]] < 0);
+    if (sorted) return; // one ascending run: the sort would change nothing
+    const part = Array.from(order.subarray(p, q)).sort((i, j) => x[i] - x[j]);
+    order.set(part, p);
+  }
+
+  /** Cuts the ordered line order[p, q) into chunks. */
+  private cut(p: number, q: number): void {
+    const { order, g: { x, w, size, text: glyphText } } = this;
+    let text = '', open = false, endsSpace = false, end = -Infinity;
+    for (let pos = p; pos < q; pos++) {
+      const k = order[pos];
+      const gap = x[k] - end;
+      if (!open || gap > 1.2 * size[k]) {
+        if (open) this.close(text, pos);
+        this.start.push(pos);
+        open = true; text = ''; endsSpace = false;
+      } else if (gap > 0.18 * size[k] && !endsSpace) {
+        text += ' ';
+        this.spaceBefore[pos] = 1;
+        endsSpace = true;
+      }
+      const t = glyphText[k];
+      if (t.length) { text += t; endsSpace = t.charCodeAt(t.length - 1) === 0x20; }
+      end = x[k] + w[k];
+    }
+    if (open) this.close(text, q);
+  }
+
+  private close(text: string, end: number): void {
+    this.text.push(text);
+    this.end.push(end);
+  }
+
+  /** For chunk c, the index (within the chunk's glyphs) of the glyph each character of its text comes from. */
+  glyphOf(c: number): number[] {
+    const out: number[] = [];
+    let count = 0;
+    for (let pos = this.start[c]; pos < this.end[c]; pos++) {
+      if (this.spaceBefore[pos]) out.push(count - 1);
+      count++;
+      for (let k = this.g.text[this.order[pos]].length; k > 0; k--) out.push(count - 1);
+    }
+    return out;
+  }
+
+  /** The box of chunk c's characters [at, at + length): from the first glyph's x to the last's end, the largest size, the lowest baseline. */
+  box(c: number, at: number, length: number): Rect {
+    const of = this.glyphOf(c);
+    const first = this.start[c] + of[at];
+    const last = this.start[c] + (of[Math.min(at + length, of.length) - 1] ?? this.end[c] - this.start[c] - 1);
+    const { x, y, w, size } = this.g;
+    let top = -Infinity, low = Infinity;
+    for (let pos = first; pos <= last; pos++) {
+      top = Math.max(top, size[this.order[pos]]);
+      low = Math.min(low, y[this.order[pos]]);
+    }
+    const k0 = this.order[first], k1 = this.order[last];
+    return { x: x[k0], y: low - 0.22 * top, width: x[k1] + w[k1] - x[k0], height: 1.1 * top };
+  }
 }
 
 /** Where an anchor was found and where the signature goes. */
@@ -136,7 +139,27 @@ export interface AnchorMatch {
 /** Options of {@link findAnchorText}. @defaultValue width 160, height 64, gap 4 pt, all pages */
 export interface AnchorOptions { page?: number; width?: number; height?: number; gap?: number }
 
-const squash = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim();
+/** NFC with white space runs collapsed to one space and trimmed. */
+function squash(s: string): string {
+  const n = s.normalize('NFC');
+  // the regular expression and trim were most of the ranking's cost: only run them when they change something
+  return singleSpaced(n) ? n : n.replace(/\s+/g, ' ').trim();
+}
+
+/** True when s's only white space (ECMAScript WhiteSpace and LineTerminator, what \s and trim see) is single inner U+0020. */
+function singleSpaced(s: string): boolean {
+  const last = s.length - 1;
+  for (let k = 0; k <= last; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 0x20) {
+      if (k === 0 || k === last || s.charCodeAt(k + 1) === 0x20) return false;
+    } else if (c <= 0x0d ? c >= 0x09 : c >= 0xa0 && isOtherSpace(c)) return false;
+  }
+  return true;
+}
+
+const isOtherSpace = (c: number) => c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 ||
+  c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 
 /** The page's decoded content streams, joined with a newline between them (§7.8.2). */
 function pageContent(doc: PdfDocument, page: PdfDict): Uint8Array {
@@ -149,18 +172,28 @@ function pageContent(doc: PdfDocument, page: PdfDict): Uint8Array {
 const NEWLINE = Buffer.from('\n');
 
 /**
- * The page's fonts by resource name, built when a Tf first names them: generated files often
- * give every text run its own name for one of a few fonts.
+ * The page's fonts by resource name, built when a Tf first names them (`built` keeps them for
+ * the other pages of the search). Generated files often give every text run its own name for
+ * one of a few font objects: fonts are remembered by object number (what the document's object
+ * cache is keyed by), so each name costs one lookup.
  */
-function pageFonts(doc: PdfDocument, resources: PdfDict | undefined): Pick<Map<string, TextFont>, 'get'> {
+function pageFonts(doc: PdfDocument, resources: PdfDict | undefined, built: Map<PdfDict, TextFont>): Pick<Map<string, TextFont>, 'get'> {
   const fontDict = doc.resolve(resources?.get('Font'));
-  const byName = new Map<string, TextFont | undefined>();
+  const dict = fontDict instanceof PdfDict ? fontDict : undefined;
+  const byRef = new Map<number, TextFont | undefined>();
+  const build = (o: PdfObject | undefined) => {
+    const f = doc.resolve(o);
+    if (!(f instanceof PdfDict)) return undefined;
+    let font = built.get(f);
+    if (!font) built.set(f, (font = textFontOf(doc, f)));
+    return font;
+  };
   return {
     get(name: string): TextFont | undefined {
-      if (byName.has(name)) return byName.get(name);
-      const f = fontDict instanceof PdfDict ? doc.resolve(fontDict.get(name)) : undefined;
-      const font = f instanceof PdfDict ? textFontOf(doc, f) : undefined;
-      byName.set(name, font);
+      const o = dict?.get(name);
+      if (!(o instanceof PdfRef)) return build(o);
+      let font = byRef.get(o.num);
+      if (font === undefined && !byRef.has(o.num)) byRef.set(o.num, (font = build(o)));
       return font;
     },
   };
@@ -174,25 +207,27 @@ function pageFonts(doc: PdfDocument, resources: PdfDict | undefined): Pick<Map<s
 export function findAnchorText(doc: PdfDocument, anchor: string, opts: AnchorOptions = {}): AnchorMatch {
   const needle = squash(anchor);
   if (!needle) throw new AppError('STAMP_SPEC_INVALID', 'The anchor text is empty');
-  const needleUpper = needle.toLocaleUpperCase('vi');
+  // toUpperCase() is toLocaleUpperCase('vi'): Unicode's SpecialCasing has no Vietnamese rules (only
+  // lt, tr and az), and the locale lookup cost more than the mapping on every chunk
+  const needleUpper = needle.toUpperCase();
   const tree = new PageTree(doc);
   const pages = opts.page !== undefined ? [opts.page] : [...Array(tree.count).keys()];
   let best: { rank: number; page: number; box: Rect; chunk: string } | undefined;
+  const fonts = new Map<PdfDict, TextFont>();
   for (const p of pages) {
     const info = tree.page(p);
     const content = pageContent(doc, info.dict);
-    for (const ch of chunks(placeGlyphs(content, pageFonts(doc, info.resources)))) {
-      const text = ch.text;
+    const chunks = new Chunks(placeGlyphList(content, pageFonts(doc, info.resources, fonts)));
+    for (let c = 0; c < chunks.text.length; c++) {
+      const text = chunks.text[c];
       let rank = 0, at = -1;
       // squash() only shortens: a chunk shorter than the needle is neither equal nor containing
-      if (text.length >= needle.length && squash(text) === needle) { rank = 3; at = text.indexOf(text.trim()); }
+      if (text.length >= needle.length && (text === needle || squash(text) === needle)) { rank = 3; at = text.indexOf(text.trim()); }
       else if ((at = text.indexOf(needle)) >= 0) rank = 2;
-      else if ((at = text.toLocaleUpperCase('vi').indexOf(needleUpper)) >= 0) rank = 1;
+      // a case-insensitive match cannot beat a better one already found
+      else if ((!best || best.rank < 2) && (at = text.toUpperCase().indexOf(needleUpper)) >= 0) rank = 1;
       if (!rank) continue;
-      const gs = ch.glyphs.slice(ch.glyphOf[at], (ch.glyphOf[Math.min(at + needle.length, ch.glyphOf.length) - 1] ?? ch.glyphs.length - 1) + 1);
-      const size = Math.max(...gs.map((g) => g.size));
-      const x0 = gs[0].x, x1 = gs[gs.length - 1].x + gs[gs.length - 1].w, y = Math.min(...gs.map((g) => g.y));
-      const box = { x: x0, y: y - 0.22 * size, width: x1 - x0, height: 1.1 * size };
+      const box = chunks.box(c, at, needle.length);
       if (!best || rank > best.rank || (rank === best.rank && (p > best.page || (p === best.page && box.y < best.box.y)))) {
         best = { rank, page: p, box, chunk: text };
       }

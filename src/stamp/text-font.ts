@@ -5,104 +5,78 @@
  * fonts §9.6.2). Built on our reader; fonts without ToUnicode fall back to Latin-1 codes.
  */
 import { asArray, asInt, asName, asNumber, PdfDict, PdfDocument, PdfObject, PdfStream } from '../pdf';
+import { lookup, parseToUnicode } from './to-unicode-cmap';
+
+export { parseToUnicode, type CMapData } from './to-unicode-cmap';
 
 /** One decoded character code. */
 export interface ShownCode {
-  code: number;
-  bytes: number;
-  text: string;
+  readonly code: number;
+  readonly bytes: number;
+  readonly text: string;
   /** Advance width in thousandths of text space. */
-  width: number;
+  readonly width: number;
 }
 
 /** A font able to decode the strings shown with it. */
 export interface TextFont {
-  decode(bytes: Uint8Array): ShownCode[];
+  /**
+   * Writes the codes of the string bytes[from, to) into `out` from index 0 and returns how many
+   * there are. `out` is the caller's scratch, reused for every string shown (anchor search shows
+   * thousands), and the codes are values shared by every glyph of the code: read them, never
+   * change them.
+   */
+  decode(bytes: Uint8Array, from: number, to: number, out: ShownCode[]): number;
 }
 
-interface CMapData {
-  ranges: { bytes: number; lo: number; hi: number }[];
-  map: Map<number, string>;
-  /** bfrange entries with a base destination, kept as ranges (a 0000-FFFF range is common). */
-  spans: { lo: number; hi: number; prefix: string; last: number }[];
-}
-
-/** The Unicode text of `code`, or undefined when the CMap does not map it. */
-function lookup(cmap: CMapData, code: number): string | undefined {
-  const hit = cmap.map.get(code);
-  if (hit !== undefined) return hit;
-  const s = cmap.spans.find((r) => code >= r.lo && code <= r.hi);
-  if (!s) return undefined;
-  const text = utf16(s.prefix + (s.last + code - s.lo).toString(16).padStart(4, '0'));
-  cmap.map.set(code, text);
-  return text;
-}
-
-/** Decodes UTF-16BE given as hex (padded on the left to whole code units). */
-function utf16(hex: string): string {
-  const padded = hex.length % 4 ? hex.padStart(Math.ceil(hex.length / 4) * 4, '0') : hex;
-  const b = Buffer.from(padded, 'hex');
-  b.swap16();
-  return b.toString('utf16le');
-}
-
-/** Parses a ToUnicode CMap program (bfchar, bfrange, codespacerange). */
-export function parseToUnicode(text: string): CMapData {
-  const ranges: CMapData['ranges'] = [];
-  const map = new Map<number, string>();
-  const spans: CMapData['spans'] = [];
-  for (const m of text.matchAll(/begincodespacerange([\s\S]*?)endcodespacerange/g)) {
-    for (const r of m[1].matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) {
-      ranges.push({ bytes: r[1].length / 2, lo: parseInt(r[1], 16), hi: parseInt(r[2], 16) });
-    }
-  }
-  for (const m of text.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
-    for (const r of m[1].matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>/g)) map.set(parseInt(r[1], 16), utf16(r[2]));
-  }
-  for (const m of text.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
-    for (const r of m[1].matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]*>|\[[^\]]*\])/g)) {
-      const lo = parseInt(r[1], 16), hi = parseInt(r[2], 16);
-      if (hi - lo > 0xffff) continue;
-      if (r[3].startsWith('[')) {
-        [...r[3].matchAll(/<([0-9a-fA-F]*)>/g)].forEach((d, k) => map.set(lo + k, utf16(d[1])));
-      } else {
-        const base = r[3].slice(1, -1);
-        spans.push({ lo, hi, prefix: base.slice(0, -4), last: parseInt(base.slice(-4) || '0', 16) });
-      }
-    }
-  }
-  return { ranges, map, spans };
-}
-
-function cidWidths(doc: PdfDocument, w: PdfObject): Map<number, number> {
-  const out = new Map<number, number>();
+/**
+ * The /W array of a CIDFont (§9.7.4.3) as its entries in order, `c [w1 w2 …]` and
+ * `cfirst clast w`; a width is looked up once per code (the caller caches codes), the last entry
+ * naming the code winning as before, and a `0 65535 w` entry costs one entry, not 65536.
+ */
+function cidWidths(doc: PdfDocument, w: PdfObject): (cid: number) => number | undefined {
+  const first: number[] = [], last: number[] = [], widths: (number[] | number)[] = [];
   const arr = asArray(doc.resolve(w)) ?? [];
   for (let i = 0; i < arr.length; ) {
-    const first = asInt(doc.resolve(arr[i]));
+    const f = asInt(doc.resolve(arr[i]));
     const next = doc.resolve(arr[i + 1]);
-    if (first === undefined) break;
+    if (f === undefined) break;
+    first.push(f);
     if (Array.isArray(next)) {
-      next.forEach((v, k) => out.set(first + k, asNumber(doc.resolve(v)) ?? 0));
+      last.push(f + next.length - 1);
+      widths.push(next.map((v) => asNumber(doc.resolve(v)) ?? 0));
       i += 2;
     } else {
-      const last = asInt(next) ?? first;
-      const width = asNumber(doc.resolve(arr[i + 2])) ?? 0;
-      for (let c = first; c <= last && c - first < 0x10000; c++) out.set(c, width);
+      last.push(Math.min(asInt(next) ?? f, f + 0xffff));
+      widths.push(asNumber(doc.resolve(arr[i + 2])) ?? 0);
       i += 3;
     }
   }
-  return out;
+  return (cid) => {
+    for (let k = first.length - 1; k >= 0; k--) {
+      if (cid < first[k] || cid > last[k]) continue;
+      const wk = widths[k];
+      return typeof wk === 'number' ? wk : wk[cid - first[k]];
+    }
+    return undefined;
+  };
 }
 
-const perDocument = new WeakMap<PdfDocument, WeakMap<PdfDict, TextFont>>();
+/**
+ * text.normalize('NFC'), skipped for one UTF-16 unit below U+0300 (Latin-1, Latin Extended-A and
+ * B, IPA): none of them has a canonical decomposition or composes alone (UAX #15, checked
+ * exhaustively in the unit test), and most mapped codes are such letters.
+ */
+export const nfc = (text: string) => (text.length === 1 && text.charCodeAt(0) < 0x300 ? text : text.normalize('NFC'));
 
-/** Builds a {@link TextFont} from a font dictionary read with our reader (cached per document). */
+/**
+ * Builds a {@link TextFont} from a font dictionary read with our reader. Not cached here: the
+ * caller keeps its fonts for as long as it reads the document. (A cache per document in a
+ * WeakMap kept whole documents alive through young-generation collections, the fonts' closures
+ * holding the document that keys them, and copying them cost more than building the fonts.)
+ */
 export function textFontOf(doc: PdfDocument, font: PdfDict): TextFont {
-  let fonts = perDocument.get(doc);
-  if (!fonts) perDocument.set(doc, (fonts = new WeakMap()));
-  let f = fonts.get(font);
-  if (!f) fonts.set(font, (f = buildTextFont(doc, font)));
-  return f;
+  return buildTextFont(doc, font);
 }
 
 function buildTextFont(doc: PdfDocument, font: PdfDict): TextFont {
@@ -115,47 +89,64 @@ function buildTextFont(doc: PdfDocument, font: PdfDict): TextFont {
     const d = desc instanceof PdfDict ? desc : new PdfDict();
     const dw = asNumber(doc.resolve(d.get('DW'))) ?? 1000;
     const ws = cidWidths(doc, d.get('W') ?? null);
-    width = (c) => ws.get(c) ?? dw; // Identity CMaps: code = CID
+    width = (c) => ws(c) ?? dw; // Identity CMaps: code = CID
   } else {
     const first = asInt(doc.resolve(font.get('FirstChar'))) ?? 0;
     const ws = (asArray(doc.resolve(font.get('Widths'))) ?? []).map((v) => asNumber(doc.resolve(v)) ?? 0);
     width = (c) => ws[c - first] ?? 500;
   }
   const ranges = cmap?.ranges.length ? cmap.ranges : [{ bytes: type0 ? 2 : 1, lo: 0, hi: type0 ? 0xffff : 0xff }];
-  // each code is decoded once: the shown codes are shared, immutable values
-  const known = new Map<number, ShownCode>();
+  // each code is decoded once: the shown codes are shared values, found by the code's high and
+  // low bytes in 256-entry pages (a Map lookup per glyph showed in profiles), by a Map beyond 16 bits
+  const pages: (ShownCode[] | undefined)[][] = [[], [], [], [], []];
+  const wide = new Map<number, ShownCode>();
+  const make = (code: number, taken: number): ShownCode => {
+    const text = cmap ? lookup(cmap, code) ?? '' : String.fromCharCode(code);
+    return { code, bytes: taken, text: nfc(text), width: width(code) };
+  };
   const shown = (code: number, taken: number): ShownCode => {
-    const key = code * 4 + taken;
-    let g = known.get(key);
-    if (!g) {
-      const text = cmap ? lookup(cmap, code) ?? '' : String.fromCharCode(code);
-      g = Object.freeze({ code, bytes: taken, text: text.normalize('NFC'), width: width(code) });
-      known.set(key, g);
+    if (code > 0xffff) {
+      const key = code * 4 + taken;
+      let g = wide.get(key);
+      if (!g) wide.set(key, (g = make(code, taken)));
+      return g;
     }
-    return g;
+    const byHigh = pages[taken];
+    const page = byHigh[code >> 8] ?? (byHigh[code >> 8] = []);
+    return page[code & 0xff] ?? (page[code & 0xff] = make(code, taken));
   };
   // one codespace range covering every code of one length (Identity-H, simple fonts): no search
   const whole = ranges.length === 1 && ranges[0].lo === 0 && ranges[0].hi === 256 ** ranges[0].bytes - 1 ? ranges[0].bytes : 0;
   return {
-    decode(bytes) {
-      const out: ShownCode[] = [];
-      if (whole === 2 || whole === 1) {
-        const end = bytes.length - (bytes.length % whole);
-        for (let i = 0; i < end; i += whole) out.push(shown(whole === 2 ? (bytes[i] << 8) | bytes[i + 1] : bytes[i], whole));
-        if (end < bytes.length) out.push(shown(bytes[end], whole));
-        return out;
-      }
-      for (let i = 0; i < bytes.length; ) {
-        let taken = 0, code = 0;
-        for (let n = 1; n <= 4 && !taken && i + n <= bytes.length; n++) {
-          code = (code << 8) | bytes[i + n - 1];
-          if (ranges.some((r) => r.bytes === n && code >= r.lo && code <= r.hi)) taken = n;
+    decode(bytes, from, to, out) {
+      let n = 0;
+      if (whole === 2) {
+        const end = to - ((to - from) & 1);
+        const two = pages[2];
+        for (let i = from; i < end; i += 2) {
+          // the page lookup written out: a call per glyph showed in profiles
+          const code = (bytes[i] << 8) | bytes[i + 1];
+          const known = two[code >> 8]?.[code & 0xff];
+          out[n++] = known ?? shown(code, 2);
         }
-        if (!taken) { taken = ranges[0].bytes; code = 0; for (let n = 0; n < taken && i + n < bytes.length; n++) code = (code << 8) | bytes[i + n]; }
-        out.push(shown(code, taken));
+        if (end < to) out[n++] = shown(bytes[end], 2);
+        return n;
+      }
+      if (whole === 1) {
+        for (let i = from; i < to; i++) out[n++] = shown(bytes[i], 1);
+        return n;
+      }
+      for (let i = from; i < to; ) {
+        let taken = 0, code = 0;
+        for (let k = 1; k <= 4 && !taken && i + k <= to; k++) {
+          code = (code << 8) | bytes[i + k - 1];
+          if (ranges.some((r) => r.bytes === k && code >= r.lo && code <= r.hi)) taken = k;
+        }
+        if (!taken) { taken = ranges[0].bytes; code = 0; for (let k = 0; k < taken && i + k < to; k++) code = (code << 8) | bytes[i + k]; }
+        out[n++] = shown(code, taken);
         i += taken;
       }
-      return out;
+      return n;
     },
   };
 }

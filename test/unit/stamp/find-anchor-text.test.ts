@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAppError } from '../../../src/errors';
-import { openPdf } from '../../../src/pdf';
+import { openPdf, PdfDict, PdfName } from '../../../src/pdf';
 import { lexContent, Operand } from '../../../src/stamp/content-lexer';
 import { findAnchorText, placeGlyphs } from '../../../src/stamp/find-anchor-text';
-import { parseToUnicode, TextFont } from '../../../src/stamp/text-font';
+import { nfc, parseToUnicode, ShownCode, TextFont, textFontOf } from '../../../src/stamp/text-font';
 
 const samples = join(__dirname, '..', '..', '..', 'samples');
 const qd = () => openPdf(readFileSync(join(samples, 'quyet-dinh.pdf')));
@@ -45,7 +45,12 @@ describe('findAnchorText', () => {
 });
 
 describe('content text interpretation', () => {
-  const latin: TextFont = { decode: (b) => [...b].map((c) => ({ code: c, bytes: 1, text: String.fromCharCode(c), width: 500 })) };
+  const latin: TextFont = {
+    decode: (b, from, to, out) => {
+      for (let k = from; k < to; k++) out[k - from] = { code: b[k], bytes: 1, text: String.fromCharCode(b[k]), width: 500 };
+      return to - from;
+    },
+  };
 
   it('when strings use escapes and TJ kerning, then the text and positions follow the operators', () => {
     const content = Buffer.from('BT /F1 10 Tf 1 0 0 1 100 700 Tm (A\\102\\(C\\)) Tj [(D) -2000 (E)] TJ ET', 'latin1');
@@ -69,5 +74,42 @@ describe('content text interpretation', () => {
     expect(cmap.map.get(2)).toBe('Đ');
     expect(cmap.spans[0]).toMatchObject({ lo: 0x10, hi: 0x12 });
     expect(cmap.ranges[0].bytes).toBe(2);
+  });
+
+  it('when a page shows more glyphs than its first estimate, then the glyph list grows and keeps positions', () => {
+    const g = placeGlyphs(Buffer.from(`BT /F1 10 Tf (${'x'.repeat(300)}) Tj ET`, 'latin1'), new Map([['F1', latin]]));
+    expect(g).toHaveLength(300);
+    expect(g[299].x).toBeCloseTo(299 * 5, 9);
+  });
+
+  it('when a TJ operand is not an array (malformed), then it shows nothing instead of failing', () => {
+    expect(placeGlyphs(Buffer.from('BT /F1 10 Tf 5 TJ /N TJ (ab) TJ ET', 'latin1'), new Map([['F1', latin]]))).toEqual([]);
+  });
+
+  it('when a CID font has /W entries, then the last entry naming a code gives its width and a 0-65535 range is one entry', () => {
+    const doc = qd();
+    const desc = PdfDict.from({ DW: 700, W: [0, 65535, 400, 3, [600, 650], 4, 4, 900] });
+    const font = textFontOf(doc, PdfDict.from({ Subtype: PdfName.of('Type0'), DescendantFonts: [desc] }));
+    const out: ShownCode[] = [];
+    const n = font.decode(Uint8Array.from([0, 3, 0, 4, 0, 9, 1]), 0, 7, out);
+    expect(out.slice(0, n).map((c) => [c.code, c.width])).toEqual([[3, 600], [4, 900], [9, 400], [1, 400]]);
+  });
+});
+
+describe('text normalisation shortcuts', () => {
+  it('when a mapped text is one unit below U+0300, then NFC leaves it unchanged (what nfc() skips)', () => {
+    for (let c = 0; c < 0x300; c++) expect(String.fromCharCode(c).normalize('NFC')).toBe(String.fromCharCode(c));
+    expect(nfc('e\u0301')).toBe('\u00e9');
+  });
+
+  it('when text is upper-cased, then toUpperCase() equals toLocaleUpperCase("vi") for every code point (no Vietnamese special casing)', () => {
+    const differ: number[] = [];
+    for (let c = 0; c < 0x110000; c++) {
+      if (c >= 0xd800 && c < 0xe000) continue;
+      const s = String.fromCodePoint(c);
+      if (s.toUpperCase() !== s.toLocaleUpperCase('vi')) differ.push(c);
+    }
+    expect(differ).toEqual([]);
+    expect('chủ tịch ủy ban'.toUpperCase()).toBe('chủ tịch ủy ban'.toLocaleUpperCase('vi'));
   });
 });
