@@ -101,6 +101,7 @@ async function optimistic(
 ): Promise<IssuedRow[] | undefined> {
   const clock = deps.now ?? (() => new Date());
   const series = seriesOf(jobs, clock());
+  if (isContended(deps, series)) return undefined;
   const predicted = before ? await before.next : undefined;
   const follows = predicted !== undefined && predicted.series.symbol === series.symbol;
   // a batch before that numbers under the lock or in another year: read the counter after it
@@ -114,11 +115,37 @@ async function optimistic(
   const records = await signAndStore(deps, kit, jobs, series, first, issuedAt);
   // numbers right after the batch before are ours only once it committed them
   if (follows && !(await before!.committed)) return undefined;
-  if (first > 1 && !jobs.some((j) => j.afterInsert)) {
-    return (await insertClaimed(deps.db, series, first, records)) ? records.map((r) => r.row) : undefined;
-  }
-  // a new series (its row is created by the claim) or after-insert steps: a transaction
-  return deps.db.transaction().execute(async (trx) => ((await claimReceiptNumbers(trx, series, first, jobs.length)) ? insertRows(trx, jobs, records) : undefined));
+  const claimed =
+    first > 1 && !jobs.some((j) => j.afterInsert)
+      ? (await insertClaimed(deps.db, series, first, records))
+        ? records.map((r) => r.row)
+        : undefined
+      : // a new series (its row is created by the claim) or after-insert steps: a transaction
+        await deps.db.transaction().execute(async (trx) => ((await claimReceiptNumbers(trx, series, first, jobs.length)) ? insertRows(trx, jobs, records) : undefined));
+  if (!claimed) markContended(deps, series);
+  return claimed;
+}
+
+/**
+ * Series on which someone else (another process) took the numbers between our read and our claim,
+ * and until when: there optimistic batches would be signed twice, so for a while they number
+ * under the lock first, as one batch at a time always did. One process per series (the usual
+ * deployment) never gets here.
+ */
+const contention = new WeakMap<ReceiptsDeps, Map<string, number>>();
+const CONTENDED_MS = 2000;
+const seriesId = (s: SeriesKey) => `${s.collectorTaxCode}/${s.templateSymbol}/${s.symbol}`;
+
+function isContended(deps: ReceiptsDeps, series: SeriesKey): boolean {
+  const until = contention.get(deps)?.get(seriesId(series));
+  return until !== undefined && Date.now() < until;
+}
+
+function markContended(deps: ReceiptsDeps, series: SeriesKey): void {
+  let bySeries = contention.get(deps);
+  if (!bySeries) contention.set(deps, (bySeries = new Map()));
+  if (bySeries.size > 1000) bySeries.clear();
+  bySeries.set(seriesId(series), Date.now() + CONTENDED_MS);
 }
 
 function underLock(deps: ReceiptsDeps, kit: ReceiptPdfKit, jobs: PreparedIssue[]): Promise<IssuedRow[]> {

@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { issueReceipt } from '../../../src/receipts/issue-receipt';
 import { isAppError } from '../../../src/errors';
 import type { Database } from '../../../src/registry/database';
@@ -47,13 +48,11 @@ describe('issueReceipt on postgres', () => {
   test('when receipts follow the first of a series (numbers claimed and rows inserted in one statement), then the answer equals what the registry reads back', async () => {
     const deps = receiptsDeps(database);
     await issueReceipt(deps, request('key-stmt-0001'), 'test');
-    const issued = await Promise.all([2, 3, 4].map((i) => issueReceipt(deps, request(`key-stmt-000${i}`, { dossierCode: i === 3 ? undefined : `D-${i}` }), 'test')));
+    const requests = [2, 3, 4].map((i) => request(`key-stmt-000${i}`, { dossierCode: i === 3 ? undefined : `D-${i}` }));
+    const issued = await Promise.all(requests.map((r) => issueReceipt(deps, r, 'test')));
     expect(issued.map((r) => r.number).sort()).toEqual([2, 3, 4]);
-    for (const r of issued) {
-      const again = await issueReceipt(deps, request(`key-stmt-000${r.number}`, { dossierCode: r.number === 3 ? undefined : `D-${r.number}` }), 'test');
-      expect(again).toEqual(r);
-    }
-    const row = await database.db.selectFrom('receipts').selectAll().where('number', '=', 3).executeTakeFirstOrThrow();
+    for (const [i, r] of issued.entries()) expect(await issueReceipt(deps, requests[i], 'test')).toEqual(r);
+    const row = await database.db.selectFrom('receipts').selectAll().where('id', '=', issued[1]!.id).executeTakeFirstOrThrow();
     expect(row.dossier_code).toBeNull();
     expect((row.data as { receipt: { items: unknown[] } }).receipt.items).toHaveLength(2);
     expect(await database.db.selectFrom('receipt_series').select('next_number').executeTakeFirstOrThrow()).toEqual({ next_number: 5 });
@@ -113,9 +112,20 @@ describe('issueReceipt on postgres', () => {
     const other = receiptsDeps(database); // its own batcher, as another API process would have
     let interfered: Promise<unknown> | undefined;
     const base = receiptsDeps(database);
+    let puts = 0;
+    let peeks = 0; // reads of the series counter without a lock (the optimistic way)
+    const counting: KyselyPlugin = {
+      transformQuery: ({ node }) => {
+        if (node.kind === 'SelectQueryNode' && JSON.stringify(node.from).includes('receipt_series')) peeks++;
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    };
     const deps = receiptsDeps(database, {
+      db: database.db.withPlugin(counting),
       store: {
         put: async (bytes) => {
+          puts++;
           // the first file of the first attempt: the other issuer takes number 1 meanwhile
           interfered ??= issueReceipt(other, request('key-other-process'), 'test');
           await interfered;
@@ -131,8 +141,14 @@ describe('issueReceipt on postgres', () => {
     expect(mine.number).toBe(2);
     // the files were made again with the number finally taken
     expect((await base.store.get(mine.xmlSha256))!.toString('utf8')).toContain('<SBLai>2</SBLai>');
+    // For a while this process numbers that series under the lock first (no unlocked read), so
+    // that its receipts are not signed twice again while the other process issues too.
+    puts = 0;
+    peeks = 0;
+    expect((await issueReceipt(deps, request('key-mine-again'), 'test')).number).toBe(3);
+    expect({ puts, peeks }).toEqual({ puts: 2, peeks: 0 });
     const numbers = (await database.db.selectFrom('receipts').select('number').orderBy('number').execute()).map((r) => Number(r.number));
-    expect(numbers).toEqual([1, 2]);
+    expect(numbers).toEqual([1, 2, 3]);
   });
 
   test('when an item names a fee missing from the catalogue, then FEE_NOT_FOUND and no number is used', async () => {
