@@ -30,6 +30,7 @@ import { createReceiptsRouter } from './http/routes/receipts-router';
 import { createPkiRouter, type PkiRouterDeps } from './http/routes/pki-router';
 import { buildExchange } from './exchange/build-exchange';
 import { createExchangeRouter } from './http/routes/exchange-router';
+import type { ExchangeFastPath } from './http/routes/exchange-hot-routes';
 import { startExchangeWorker } from './cli/commands/worker';
 import { organisationKeyFromStore } from './receipts/organisation-key';
 import { citizenCheckFromReport } from './web/citizen-check';
@@ -58,6 +59,8 @@ export interface Services {
   mounts: Mount[];
   /** Answers cached citizen pages before Express (issue 4 performance); false = not handled. */
   citizenFastPath: CitizenFastPath;
+  /** Send and ack of the exchange answered before Express (the relay's hot requests, same handlers). */
+  exchangeFastPath: ExchangeFastPath;
   health: () => Promise<Record<string, unknown>>;
   /** Starts the exchange worker; returns its drain function. */
   startWorker: () => Promise<() => Promise<void>>;
@@ -163,8 +166,9 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
     },
   });
 
+  const exchangeRouter = createExchangeRouter({ auth, exchange: exchange.deps });
   const mounts: Mount[] = [
-    { path: '/', router: createExchangeRouter({ auth, exchange: exchange.deps }) },
+    { path: '/', router: exchangeRouter },
     { path: '/api/v1', router: createSignRouter({ auth, keys, maxPdfBytes: config.MAX_PDF_BYTES, signRequest }) },
     { path: '/', router: createReceiptsRouter({ auth, receipts, perMinute: config.PUBLIC_RATE_LIMIT }) },
     { path: '/api/v1', router: createVerifyRouter({ verify, maxPdfBytes: config.MAX_PDF_BYTES, perMinute: config.PUBLIC_RATE_LIMIT }) },
@@ -186,6 +190,7 @@ export async function buildServices(config: Config, logger: Logger): Promise<Ser
     verify,
     mounts,
     citizenFastPath: citizen.fastPath,
+    exchangeFastPath: exchangeRouter.fastPath,
     health: async () => ({ keys: keys.list().length, database: database.driver, redis: await redisHealth(exchange.queue) }),
     startWorker: () => startExchangeWorker(exchange.deps, { redisUrl: config.REDIS_URL }),
     close: async () => {

@@ -24,9 +24,10 @@ export async function startService(config: Config, logger: Logger = createLogger
 
   if (config.ROLE === 'api' || config.ROLE === 'all') {
     const app = createApp({ logger, mounts: services.mounts, health: services.health });
-    const fastPath = services.citizenFastPath;
+    const { citizenFastPath, exchangeFastPath } = services;
+    // the hot requests (citizen pages, exchange send and ack) skip Express's per-request setup
     const server = http.createServer((req, res) => {
-      if (!fastPath(req, res)) app(req, res);
+      if (!exchangeFastPath(req, res) && !citizenFastPath(req, res)) app(req, res);
     });
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
