@@ -33,4 +33,12 @@ describe('the receipt PDF signature', () => {
     expect(sig!.signer?.subject).toContain('UBND huyện Cần Giuộc');
     expect(new Date(sig!.claimedSigningTime!).getTime()).toBe(Math.floor(new Date(r.issuedAt).getTime() / 1000) * 1000);
   });
+
+  test('when the next receipts are issued on PGlite (numbers claimed and rows inserted in one statement), then they read back as issued', async () => {
+    const deps = receiptsDeps(database);
+    const requests = ['key-pades-2', 'key-pades-3'].map((k) => request(k));
+    const issued = await Promise.all(requests.map((q) => issueReceipt(deps, q, 'test')));
+    expect(issued.map((r) => r.number).sort()).toEqual([2, 3]);
+    for (const [i, r] of issued.entries()) expect(await issueReceipt(deps, requests[i], 'test')).toEqual(r);
+  });
 });
