@@ -11,13 +11,13 @@
  * values for callers that want them.
  */
 
-/** An operand: number, name (without slash), string bytes, or array of operands. */
-export type Operand = number | { name: string } | Uint8Array | Operand[];
-
 import * as operands from './content-operands';
 import { Operands } from './content-operands';
 
 export { CLOSE, NAME, NUMBER, OPEN, Operands, PAD, STRING } from './content-operands';
+
+/** An operand: number, name (without slash), string bytes, or array of operands. */
+export type Operand = number | { name: string } | Uint8Array | Operand[];
 
 // local bindings: compiled to CommonJS (tsx), every use of an imported binding is a getter
 // call, and these are used per token
