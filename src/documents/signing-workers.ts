@@ -44,8 +44,10 @@ interface Slot {
  * The TypeScript entry is loaded through tsx, as the process itself is (bin/kyso.js); a compiled
  * build would point at the .js file instead.
  */
-const BOOTSTRAP = `require('tsx/cjs'); require(require('node:worker_threads').workerData.entry);`;
+const BOOTSTRAP = `const { workerData } = require('node:worker_threads'); require(workerData.loader); require(workerData.entry);`;
 const ENTRY = require.resolve('./signing-worker-thread');
+/** Resolved here, not in the thread: an eval'd worker resolves modules from the process's cwd. */
+const LOADER = require.resolve('tsx/cjs');
 
 function toError(e: WireError): Error {
   if (e.code) return new AppError(e.code, e.message, e.details);
@@ -60,7 +62,7 @@ export function createSigningWorkers(options: SigningWorkersOptions): SignWorkRu
   let closed = false;
 
   function start(index: number): Slot {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { entry: ENTRY, fonts: options.fonts } });
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { loader: LOADER, entry: ENTRY, fonts: options.fonts } });
     const slot: Slot = { worker, jobs: new Map(), busy: 0, dead: false, ready: Promise.resolve() };
     slot.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (m: FromWorker) => {

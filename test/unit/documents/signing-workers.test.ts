@@ -4,6 +4,7 @@
  * fails the job, and stopping the threads fails the jobs in flight instead of hanging them.
  */
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signDocument, type SignDocumentDeps } from '../../../src/documents/sign-document';
 import { createSigningWorkers } from '../../../src/documents/signing-workers';
@@ -71,6 +72,20 @@ describe('signing worker threads', () => {
     const broken: KeyHandle = { ...real, alias: real.alias, sign: async () => { throw new AppError('SIGN_FAILED', 'The token refused the operation.'); }, close: real.close };
     await expect(workers.run({ pdf, signingTime: new Date() }, broken)).rejects.toMatchObject({ code: 'SIGN_FAILED' });
   });
+
+  it('when the process runs from another directory, then the threads still load (the loader is resolved by the parent)', async () => {
+    const cwd = process.cwd();
+    process.chdir(tmpdir());
+    const pool = createSigningWorkers({ size: 1, fonts });
+    try {
+      const key = await keys.get('can-giuoc-chu-tich');
+      const done = await pool.run({ pdf, signingTime: new Date() }, key);
+      expect(done.update.length).toBeGreaterThan(1000);
+    } finally {
+      process.chdir(cwd);
+      await pool.close();
+    }
+  }, 60_000);
 
   it('when the threads are stopped with jobs in flight, then those jobs fail with INTERNAL and later jobs are refused', async () => {
     const pool = createSigningWorkers({ size: 1, fonts });
