@@ -23,7 +23,14 @@ interface Pending extends IssuedRows {
 /** Rows per statement (bounded so a statement's parameters stay well under PostgreSQL's 65535). */
 const MAX_BATCH = 200;
 
-const queues = new WeakMap<Kysely<Tables>, { pending: Pending[]; scheduled: boolean }>();
+interface Queue {
+  pending: Pending[];
+  /** A flush is running: rows that arrive meanwhile wait for it and go in the next statement. */
+  flushing: boolean;
+  scheduled: boolean;
+}
+
+const queues = new WeakMap<Kysely<Tables>, Queue>();
 
 async function insertRows(db: Kysely<Tables>, rows: IssuedRows[]): Promise<void> {
   await db
@@ -52,15 +59,30 @@ async function flush(db: Kysely<Tables>, batch: Pending[]): Promise<void> {
  */
 export function insertIssuedDocument(db: Kysely<Tables>, rows: IssuedRows): Promise<void> {
   let queue = queues.get(db);
-  if (!queue) queues.set(db, (queue = { pending: [], scheduled: false }));
+  if (!queue) queues.set(db, (queue = { pending: [], flushing: false, scheduled: false }));
   const q = queue;
   return new Promise<void>((resolve, reject) => {
     q.pending.push({ ...rows, resolve, reject });
-    if (q.scheduled) return;
-    q.scheduled = true;
-    setImmediate(() => {
-      q.scheduled = false;
-      while (q.pending.length) void flush(db, q.pending.splice(0, MAX_BATCH));
+    schedule(db, q);
+  });
+}
+
+/**
+ * One statement in flight per database: a commit's fixed cost (on embedded PGlite a synchronous
+ * WAL write in this thread) is paid once for every row that arrived while the previous one ran,
+ * so batches grow with the load instead of the statements.
+ */
+function schedule(db: Kysely<Tables>, q: Queue): void {
+  if (q.scheduled || q.flushing || q.pending.length === 0) return;
+  q.scheduled = true;
+  setImmediate(() => {
+    q.scheduled = false;
+    q.flushing = true;
+    const batches: Pending[][] = [];
+    while (q.pending.length) batches.push(q.pending.splice(0, MAX_BATCH));
+    void Promise.all(batches.map((b) => flush(db, b))).finally(() => {
+      q.flushing = false;
+      schedule(db, q);
     });
   });
 }

@@ -8,6 +8,8 @@ import type { SignWork, SignWorkResult } from './sign-work';
 
 /** The public part of a key, sent with each job (the private key never leaves its thread). */
 export interface PublicKeyInfo {
+  /** The parent's number for this KeyHandle: the worker keeps one handle per id. */
+  id: number;
   alias: string;
   certificate: Uint8Array;
   chain: Uint8Array[];
@@ -31,6 +33,6 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'broken'; message: string }
-  | { type: 'sign'; job: number; id: number; data: Uint8Array; hash: HashAlgorithm }
+  | { type: 'sign'; key: number; id: number; data: Uint8Array; hash: HashAlgorithm }
   | { type: 'done'; job: number; result: SignWorkResult }
   | { type: 'failed'; job: number; error: WireError };

@@ -23,8 +23,20 @@ function post(message: FromWorker): void {
   port!.postMessage(message);
 }
 
+/**
+ * One handle per parent key, kept: what is derived from a key (its parsed certificate, its CMS
+ * size estimate) is cached per handle, and parsing a certificate costs more than an RSA signature.
+ */
+const handles = new Map<number, KeyHandle>();
+
+function handleOf(info: PublicKeyInfo): KeyHandle {
+  let handle = handles.get(info.id);
+  if (!handle) handles.set(info.id, (handle = remoteKey(info)));
+  return handle;
+}
+
 /** A KeyHandle whose private-key operation happens in the parent thread. */
-function remoteKey(job: number, info: PublicKeyInfo): KeyHandle {
+function remoteKey(info: PublicKeyInfo): KeyHandle {
   return {
     alias: info.alias,
     certificate: Buffer.from(info.certificate),
@@ -35,7 +47,7 @@ function remoteKey(job: number, info: PublicKeyInfo): KeyHandle {
       const id = nextSignature++;
       return new Promise<Buffer>((resolve, reject) => {
         pendingSignatures.set(id, { resolve, reject });
-        post({ type: 'sign', job, id, data, hash });
+        post({ type: 'sign', key: info.id, id, data: new Uint8Array(data), hash }); // exact bytes, not a pooled buffer
       });
     },
     close: async () => undefined,
@@ -44,7 +56,7 @@ function remoteKey(job: number, info: PublicKeyInfo): KeyHandle {
 
 async function runJob(job: number, work: SignWork, key: PublicKeyInfo): Promise<void> {
   try {
-    const result = await runSignWork(await stamp, remoteKey(job, key), work);
+    const result = await runSignWork(await stamp, handleOf(key), work);
     post({ type: 'done', job, result });
   } catch (e) {
     const error = e instanceof AppError

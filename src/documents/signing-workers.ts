@@ -26,7 +26,6 @@ export interface SigningWorkersOptions {
 }
 
 interface Job {
-  key: KeyHandle;
   resolve: (r: SignWorkResult) => void;
   reject: (e: unknown) => void;
 }
@@ -60,6 +59,9 @@ export function createSigningWorkers(options: SigningWorkersOptions): SignWorkRu
   const slots: (Slot | undefined)[] = new Array(options.size).fill(undefined);
   let nextJob = 0;
   let closed = false;
+  // each KeyHandle gets a number; workers keep one handle per number and ask for signatures by it
+  const keyIds = new WeakMap<KeyHandle, number>();
+  const keysById = new Map<number, KeyHandle>();
 
   function start(index: number): Slot {
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { loader: LOADER, entry: ENTRY, fonts: options.fonts } });
@@ -90,12 +92,12 @@ export function createSigningWorkers(options: SigningWorkersOptions): SignWorkRu
 
   function onMessage(slot: Slot, m: FromWorker): void {
     if (m.type === 'sign') {
-      const job = slot.jobs.get(m.job);
+      const key = keysById.get(m.key);
       const reply = (message: ToWorker) => {
         if (!slot.dead) slot.worker.postMessage(message);
       };
-      if (!job) return reply({ type: 'sign-failed', id: m.id, error: { message: 'unknown job' } });
-      job.key.sign(m.data, m.hash).then(
+      if (!key) return reply({ type: 'sign-failed', id: m.id, error: { message: 'unknown key' } });
+      key.sign(m.data, m.hash).then(
         (signature) => reply({ type: 'signed', id: m.id, signature }),
         (e: unknown) => reply({ type: 'sign-failed', id: m.id, error: e instanceof AppError ? { code: e.code, message: e.message, details: e.details } : { message: (e as Error)?.message ?? String(e) } }),
       );
@@ -120,7 +122,12 @@ export function createSigningWorkers(options: SigningWorkersOptions): SignWorkRu
   }
 
   function publicKeyOf(key: KeyHandle): PublicKeyInfo {
-    return { alias: key.alias, certificate: key.certificate, chain: [...key.chain], key: key.key, scheme: key.scheme };
+    let id = keyIds.get(key);
+    if (id === undefined) {
+      keyIds.set(key, (id = keysById.size));
+      keysById.set(id, key);
+    }
+    return { id, alias: key.alias, certificate: key.certificate, chain: [...key.chain], key: key.key, scheme: key.scheme };
   }
 
   return {
@@ -134,7 +141,7 @@ export function createSigningWorkers(options: SigningWorkersOptions): SignWorkRu
         const job = nextJob++;
         return await new Promise<SignWorkResult>((resolve, reject) => {
           if (slot.dead) return reject(new AppError('INTERNAL', 'A signing worker thread stopped; the signature was not made.'));
-          slot.jobs.set(job, { key, resolve, reject });
+          slot.jobs.set(job, { resolve, reject });
           slot.worker.postMessage({ type: 'job', job, work, key: publicKeyOf(key) } satisfies ToWorker);
         });
       } finally {
