@@ -7,7 +7,6 @@
  * issue the registry entry with the signed bytes, the signers and the metadata in one write
  * (Decree 45/2020 art. 18.2). Nothing is written to the registry before the signature exists.
  */
-import type { HashAlgorithm } from '../keys/key-handle';
 import type { KeyStore } from '../keys/load-key-store';
 import type { PdfLimits } from '../pdf';
 import { formatVietnamTime, type StampKit } from '../stamp';
@@ -15,7 +14,7 @@ import type { Actor, DocumentsDeps } from './document';
 import { signerFromCertificate, type SignerEntry } from './document-signers';
 import { issueDocument, reserveDocumentInMemory, type DocumentMetadata, type DocumentReservation } from './register-document';
 import { checkSignRequest, type AppearanceChoice, type CopyKind } from './sign-appearance';
-import { runSignWork, type SignWork, type SignWorkRunner } from './sign-work';
+import { runSignWork, type SignatureOptions, type SignWork, type SignWorkRunner } from './sign-work';
 
 export type { AppearanceChoice, CopyKind };
 
@@ -38,7 +37,7 @@ export interface SignDocumentDeps {
 }
 
 /** One signing request. */
-export interface SignDocumentInput {
+export interface SignDocumentInput extends SignatureOptions {
   pdf: Uint8Array;
   keyAlias: string;
   /** Who asks (the registry checks that an agency issues only in its own name). */
@@ -65,13 +64,6 @@ export interface SignDocumentInput {
   organisationName?: string;
   /** @defaultValue 'SAO Y' */
   copyKind?: CopyKind;
-  reason?: string;
-  location?: string;
-  contactInfo?: string;
-  fieldName?: string;
-  subFilter?: 'etsi' | 'adbe';
-  certify?: 1 | 2 | 3;
-  hash?: HashAlgorithm;
 }
 
 /** The signed file and, when registered, its registry entry. */

@@ -6,15 +6,18 @@
  * thread (signing-workers.ts) whose KeyHandle forwards the private-key operation to the thread
  * that holds the key (PKCS#12 KeyObject, PKCS#11 session).
  */
-import type { HashAlgorithm, KeyHandle } from '../keys/key-handle';
+import type { KeyHandle } from '../keys/key-handle';
 import { openPdf, type PdfLimits } from '../pdf';
-import { signPdf } from '../signing/sign-pdf';
+import { signPdf, type SignPdfOptions } from '../signing/sign-pdf';
 import { formatVietnamTime, type QrSpec, type StampKit } from '../stamp';
 import { signersOf, type SignerEntry } from './document-signers';
 import { resolveAppearance, type AppearanceRequest } from './sign-appearance';
 
+/** The signature dictionary's options a caller may set (passed through to signPdf). */
+export type SignatureOptions = Pick<SignPdfOptions, 'reason' | 'location' | 'contactInfo' | 'fieldName' | 'subFilter' | 'certify' | 'hash'>;
+
 /** One signature to make: the input bytes and every option, as structured-cloneable values. */
-export interface SignWork extends AppearanceRequest {
+export interface SignWork extends AppearanceRequest, SignatureOptions {
   pdf: Uint8Array;
   signingTime: Date;
   /** The registry's QR code to draw into the organisation appearance. */
@@ -22,13 +25,6 @@ export interface SignWork extends AppearanceRequest {
   /** Read the signers already in the document (for the registry entry). */
   wantSigners?: boolean;
   limits?: Partial<PdfLimits>;
-  reason?: string;
-  location?: string;
-  contactInfo?: string;
-  fieldName?: string;
-  subFilter?: 'etsi' | 'adbe';
-  certify?: 1 | 2 | 3;
-  hash?: HashAlgorithm;
 }
 
 /** The result: only the appended update travels back (the input is the caller's already). */

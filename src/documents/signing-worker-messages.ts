@@ -1,8 +1,8 @@
 /**
  * The messages between the request thread and a signing worker thread (structured-cloneable
- * values only: bytes, strings, numbers, dates).
+ * values only: bytes, strings, numbers, dates), and errors converted for the crossing.
  */
-import type { ErrorCode } from '../errors';
+import { AppError, type ErrorCode } from '../errors';
 import type { HashAlgorithm, KeyDescription, SignatureScheme } from '../keys/key-handle';
 import type { SignWork, SignWorkResult } from './sign-work';
 
@@ -36,3 +36,15 @@ export type FromWorker =
   | { type: 'sign'; key: number; id: number; data: Uint8Array; hash: HashAlgorithm }
   | { type: 'done'; job: number; result: SignWorkResult }
   | { type: 'failed'; job: number; error: WireError };
+
+/** An error as it crosses to the other thread. */
+export function toWireError(e: unknown): WireError {
+  if (e instanceof AppError) return { code: e.code, message: e.message, details: e.details };
+  return { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack };
+}
+
+/** The error again on this side: an AppError keeps its code, anything else is INTERNAL. */
+export function fromWireError(e: WireError): AppError {
+  if (e.code) return new AppError(e.code, e.message, e.details);
+  return new AppError('INTERNAL', `Signing failed in a worker thread: ${e.message}`);
+}

@@ -6,11 +6,10 @@
  * the signature value.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { AppError } from '../errors';
 import type { HashAlgorithm, KeyHandle } from '../keys/key-handle';
 import { createStampKit, type StampFonts } from '../stamp';
 import { runSignWork, type SignWork } from './sign-work';
-import type { FromWorker, PublicKeyInfo, ToWorker } from './signing-worker-messages';
+import { fromWireError, toWireError, type FromWorker, type PublicKeyInfo, type ToWorker } from './signing-worker-messages';
 
 const port = parentPort;
 if (!port) throw new Error('signing-worker-thread.ts runs only as a worker thread');
@@ -59,10 +58,7 @@ async function runJob(job: number, work: SignWork, key: PublicKeyInfo): Promise<
     const result = await runSignWork(await stamp, handleOf(key), work);
     post({ type: 'done', job, result });
   } catch (e) {
-    const error = e instanceof AppError
-      ? { code: e.code, message: e.message, details: e.details }
-      : { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack };
-    post({ type: 'failed', job, error });
+    post({ type: 'failed', job, error: toWireError(e) });
   }
 }
 
@@ -75,7 +71,7 @@ port.on('message', (m: ToWorker) => {
   if (!pending) return;
   pendingSignatures.delete(m.id);
   if (m.type === 'signed') pending.resolve(Buffer.from(m.signature.buffer, m.signature.byteOffset, m.signature.byteLength));
-  else pending.reject(m.error.code ? new AppError(m.error.code, m.error.message, m.error.details) : new Error(m.error.message));
+  else pending.reject(fromWireError(m.error));
 });
 
 stamp.then(

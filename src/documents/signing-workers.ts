@@ -15,7 +15,7 @@ import { AppError } from '../errors';
 import type { KeyHandle } from '../keys/key-handle';
 import type { StampFonts } from '../stamp';
 import type { SignWork, SignWorkResult, SignWorkRunner } from './sign-work';
-import type { FromWorker, PublicKeyInfo, ToWorker, WireError } from './signing-worker-messages';
+import { fromWireError, toWireError, type FromWorker, type PublicKeyInfo, type ToWorker } from './signing-worker-messages';
 
 /** Options of {@link createSigningWorkers}. */
 export interface SigningWorkersOptions {
@@ -47,11 +47,6 @@ const BOOTSTRAP = `const { workerData } = require('node:worker_threads'); requir
 const ENTRY = require.resolve('./signing-worker-thread');
 /** Resolved here, not in the thread: an eval'd worker resolves modules from the process's cwd. */
 const LOADER = require.resolve('tsx/cjs');
-
-function toError(e: WireError): Error {
-  if (e.code) return new AppError(e.code, e.message, e.details);
-  return new AppError('INTERNAL', `Signing failed in a worker thread: ${e.message}`);
-}
 
 /** Starts (lazily) a pool of `size` signing worker threads. */
 export function createSigningWorkers(options: SigningWorkersOptions): SignWorkRunner {
@@ -99,7 +94,7 @@ export function createSigningWorkers(options: SigningWorkersOptions): SignWorkRu
       if (!key) return reply({ type: 'sign-failed', id: m.id, error: { message: 'unknown key' } });
       key.sign(m.data, m.hash).then(
         (signature) => reply({ type: 'signed', id: m.id, signature }),
-        (e: unknown) => reply({ type: 'sign-failed', id: m.id, error: e instanceof AppError ? { code: e.code, message: e.message, details: e.details } : { message: (e as Error)?.message ?? String(e) } }),
+        (e: unknown) => reply({ type: 'sign-failed', id: m.id, error: toWireError(e) }),
       );
       return;
     }
@@ -108,7 +103,7 @@ export function createSigningWorkers(options: SigningWorkersOptions): SignWorkRu
     if (!job) return;
     slot.jobs.delete(m.job);
     if (m.type === 'done') job.resolve(m.result);
-    else job.reject(toError(m.error));
+    else job.reject(fromWireError(m.error));
   }
 
   /** The live worker with the fewest jobs in flight (starting one in an empty place). */

@@ -10,6 +10,7 @@ export * from './objects';
 export { PageTree, type PageInfo } from './page-tree';
 export { getAcroForm, listFields, listSignatureFields, type FormField } from './acro-form';
 export type { Revision } from './revisions';
+export { endOfRevision } from './revisions';
 export type { XrefSection } from './xref';
 export { XrefTable, type XrefEntry } from './xref-table';
 export { hexStringSource, Parser } from './parser';

@@ -10,7 +10,7 @@
  */
 import { AppError } from '../errors';
 import { LimitGuard, openPdf, PdfDict, PdfDocument, PdfLimits, PdfRef, XrefSection, XrefTable } from '../pdf';
-import { asInt, asName } from '../pdf';
+import { asInt, asName, endOfRevision } from '../pdf';
 
 /** The signed revision and, when known from the chain, the object numbers defined after it. */
 export interface SignedRevision {
@@ -19,19 +19,8 @@ export interface SignedRevision {
   laterNumbers: number[] | null;
 }
 
-const EOF = Buffer.from('%%EOF');
 const STARTXREF = Buffer.from('startxref');
 const TRAILER_KEYS = ['Root', 'Info', 'ID', 'Encrypt', 'Size'];
-
-/** Offset just after the first `%%EOF` (and its EOL) at or after `from` (ISO 32000-1 7.5.5). */
-function revisionEnd(buf: Buffer, from: number): number {
-  const i = buf.indexOf(EOF, from);
-  if (i < 0) return buf.length;
-  let p = i + 5;
-  if (buf[p] === 0x0d) p++;
-  if (buf[p] === 0x0a) p++;
-  return p;
-}
 
 /** The number after the last `startxref` of `prefix` (as openPdf would read it), or -1. */
 function lastStartxref(prefix: Buffer): number {
@@ -49,11 +38,11 @@ function isCatalog(o: unknown): boolean {
 function olderSections(doc: PdfDocument, end: number): { older: XrefSection[]; later: XrefSection[] } | null {
   const chain = doc.chain;
   if (!chain || doc.repaired || chain.shift !== 0 || doc.security || doc.trailer.has('Encrypt')) return null;
-  const k = chain.sections.findIndex((s) => revisionEnd(doc.bytes, s.end) <= end);
+  const k = chain.sections.findIndex((s) => endOfRevision(doc.bytes, s.end) <= end);
   if (k <= 0) return null;
   const later = chain.sections.slice(0, k);
   const older = chain.sections.slice(k);
-  if (later.some((s) => revisionEnd(doc.bytes, s.end) <= end)) return null;
+  if (later.some((s) => endOfRevision(doc.bytes, s.end) <= end)) return null;
   if (lastStartxref(doc.bytes.subarray(0, end)) !== older[0].offset) return null;
   for (const s of older) {
     if (s.end > end) return null;
