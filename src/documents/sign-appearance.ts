@@ -22,16 +22,25 @@ export type CopyKind = 'SAO Y' | 'SAO LỤC' | 'TRÍCH SAO';
 
 /** The fields of a sign request this module reads. */
 export interface AppearanceRequest {
+  /** @defaultValue 'none' (invisible signature) */
   appearance?: AppearanceChoice;
+  /** Personal signature image (blue, transparent PNG). */
   signatureImage?: Uint8Array;
+  /** Seal image (red, transparent PNG, real size). */
   sealImage?: Uint8Array;
+  /** Place under this text, e.g. "CHỦ TỊCH". */
   anchor?: string;
+  /** 0-based page index of the rectangle (or the page to search the anchor on). */
   page?: number;
+  /** Widget rectangle x, y, width, height in points (origin bottom left). */
   rect?: [number, number, number, number];
+  /** Draw the registry's QR code (organisation appearance only); implies `register`. */
   qr?: boolean;
   numberAndNotation?: string;
   title?: string;
+  /** Printed organisation name. @defaultValue the certificate's O, else its CN */
   organisationName?: string;
+  /** @defaultValue 'SAO Y' */
   copyKind?: CopyKind;
 }
 

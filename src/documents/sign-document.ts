@@ -13,7 +13,7 @@ import { formatVietnamTime, type StampKit } from '../stamp';
 import type { Actor, DocumentsDeps } from './document';
 import { signerFromCertificate, type SignerEntry } from './document-signers';
 import { issueDocument, reserveDocumentInMemory, type DocumentMetadata, type DocumentReservation } from './register-document';
-import { checkSignRequest, type AppearanceChoice, type CopyKind } from './sign-appearance';
+import { checkSignRequest, type AppearanceChoice, type AppearanceRequest, type CopyKind } from './sign-appearance';
 import { runSignWork, type SignatureOptions, type SignWork, type SignWorkRunner } from './sign-work';
 
 export type { AppearanceChoice, CopyKind };
@@ -37,33 +37,13 @@ export interface SignDocumentDeps {
 }
 
 /** One signing request. */
-export interface SignDocumentInput extends SignatureOptions {
+export interface SignDocumentInput extends AppearanceRequest, SignatureOptions {
   pdf: Uint8Array;
   keyAlias: string;
   /** Who asks (the registry checks that an agency issues only in its own name). */
   actor: Actor;
-  /** @defaultValue 'none' (invisible signature) */
-  appearance?: AppearanceChoice;
-  /** Personal signature image (blue, transparent PNG). */
-  signatureImage?: Uint8Array;
-  /** Seal image (red, transparent PNG, real size). */
-  sealImage?: Uint8Array;
-  /** Place under this text, e.g. "CHỦ TỊCH". */
-  anchor?: string;
-  /** 0-based page index of the rectangle (or the page to search the anchor on). */
-  page?: number;
-  /** Widget rectangle x, y, width, height in points (origin bottom left). */
-  rect?: [number, number, number, number];
-  /** Draw the registry's QR code (organisation appearance only); implies `register`. */
-  qr?: boolean;
   register?: boolean;
-  numberAndNotation?: string;
-  title?: string;
   documentType?: string;
-  /** Printed organisation name. @defaultValue the certificate's O, else its CN */
-  organisationName?: string;
-  /** @defaultValue 'SAO Y' */
-  copyKind?: CopyKind;
 }
 
 /** The signed file and, when registered, its registry entry. */
